@@ -1,0 +1,733 @@
+//! The route solver: fewest hops (or fewest binary stops) from an installed version to a target,
+//! honouring deprecated versions (never a target) and barrier versions (binary stops).
+//!
+//! # How a route is chosen
+//!
+//! A route is a path along `can_be_upgraded_to` edges that visits no version twice and never passes
+//! through its target. Costs are compared lexicographically:
+//!
+//! * `--objective hops` (default): hops, then binary stops, then deprecated transits;
+//! * `--objective stops`: binary stops, then hops, then deprecated transits;
+//! * remaining ties: the route whose sequence of versions is smallest, compared version by version
+//!   in version order (so among equals the route through older versions first wins). This makes the
+//!   result deterministic and independent of file order.
+//!
+//! Whether an intermediate version is a binary stop depends on the last binary stop before it
+//! (`when_come_from`), so the search runs over `(version, last stop)` states: Dijkstra computes the
+//! optimal cost of every state, then the smallest optimal route is read off the optimal-predecessor
+//! DAG. Last stops that no `when_come_from` list mentions are merged into one state, which keeps the
+//! state space close to the graph's size. Under `hops` an optimal walk never repeats a version; under
+//! `stops` a cycle through a binary stop could make it do so, and only then an exact search over
+//! simple paths runs (bounded by [`crate::limits::MAX_SIMPLE_PATH_SEARCH_STEPS`]).
+
+use crate::depgraph::{Barrier, Condition, DepGraph};
+use crate::limits;
+use crate::version::Version;
+use petgraph::graph::NodeIndex;
+use serde::Serialize;
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::fmt;
+use thiserror::Error;
+
+/// The schema id written in every plan JSON document.
+pub const PLAN_SCHEMA: &str = "upgrade-planner/plan/v1";
+
+/// What the route must end at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A version named literally (`V-B` is node `V-B`, `V` is node `V`).
+    Version(String),
+    /// The newest non-deprecated version the start can reach.
+    Latest,
+}
+
+impl std::str::FromStr for Target {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(if s == "latest" {
+            Target::Latest
+        } else {
+            Target::Version(s.to_string())
+        })
+    }
+}
+
+/// What the solver minimises first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Objective {
+    /// Fewest hops, then fewest binary stops.
+    #[default]
+    Hops,
+    /// Fewest binary stops, then fewest hops.
+    Stops,
+}
+
+/// A planning request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanRequest {
+    /// The installed version: `V`, `V-B` or an RPM release `V-B.el7`.
+    pub from: String,
+    /// The target.
+    pub to: Target,
+    /// What to minimise.
+    pub objective: Objective,
+}
+
+impl PlanRequest {
+    /// A request with the default objective (fewest hops).
+    pub fn new(from: impl Into<String>, to: Target) -> Self {
+        PlanRequest {
+            from: from.into(),
+            to,
+            objective: Objective::Hops,
+        }
+    }
+
+    /// The same request with another objective.
+    #[must_use]
+    pub fn objective(mut self, objective: Objective) -> Self {
+        self.objective = objective;
+        self
+    }
+}
+
+/// What a stage of the plan is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    /// The installed version.
+    Start,
+    /// An intermediate version where the binary must really be installed.
+    BinaryStop,
+    /// The target version.
+    Target,
+}
+
+/// A version where something is installed: the start, each binary stop, the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    /// The version, as written in the YAML.
+    pub version: String,
+    /// What it is.
+    pub kind: StageKind,
+}
+
+/// A planned route. Serialises to the `upgrade-planner/plan/v1` JSON document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// Always [`PLAN_SCHEMA`].
+    pub schema: &'static str,
+    /// The resolved start node.
+    pub from: String,
+    /// The target node.
+    pub to: String,
+    /// Every version on the route, start and target included.
+    pub path: Vec<String>,
+    /// Number of edges on the route.
+    pub hops: usize,
+    /// Intermediate versions where the binary must be installed, in route order.
+    pub binary_stops: Vec<String>,
+    /// Deprecated intermediate versions the route passes through.
+    pub deprecated_transits: Vec<String>,
+    /// The start, each binary stop, and the target (just the start when it is the target).
+    pub stages: Vec<Stage>,
+    /// The objective the route was optimised for.
+    pub objective: Objective,
+}
+
+/// Why no plan could be made. Each variant has a stable [`PlanError::kind`].
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PlanError {
+    /// The installed version is not in the graph.
+    #[error("unknown start version `{from}`{}", nearest_text(nearest))]
+    UnknownStart {
+        /// The version asked for.
+        from: String,
+        /// The nearest known versions (below and above).
+        nearest: Vec<String>,
+    },
+    /// The target version is not in the graph.
+    #[error("unknown target version `{to}`{}", nearest_text(nearest))]
+    UnknownTarget {
+        /// The version asked for.
+        to: String,
+        /// The nearest known versions (below and above).
+        nearest: Vec<String>,
+    },
+    /// The target is deprecated.
+    #[error("target `{to}` is deprecated and cannot be upgraded to{}", alternatives_text(alternatives))]
+    DeprecatedTarget {
+        /// The target asked for.
+        to: String,
+        /// Non-deprecated versions to aim for instead.
+        alternatives: Vec<String>,
+    },
+    /// No route exists.
+    #[error("{}", no_route_text(self))]
+    NoRoute {
+        /// Resolved start.
+        from: String,
+        /// Target (`latest` when no non-deprecated version is reachable).
+        to: String,
+        /// The reachable non-deprecated version closest to the target (the newest not newer than it).
+        closest_reachable: Option<String>,
+        /// Versions from which the target can be reached (sorted, oldest first).
+        can_reach_target: Vec<String>,
+    },
+    /// The exact search for `--objective stops` on a cyclic graph exceeded its budget.
+    #[error(
+        "the graph's cycles make the exact fewest-stops search too large (more than {steps} steps); \
+         use `--objective hops` or remove the cycles (`upgrade-planner lint` lists them)"
+    )]
+    SearchLimit {
+        /// The budget that was exceeded.
+        steps: usize,
+    },
+}
+
+fn nearest_text(nearest: &[String]) -> String {
+    if nearest.is_empty() {
+        String::new()
+    } else {
+        format!("; nearest known versions: {}", nearest.join(", "))
+    }
+}
+
+fn alternatives_text(alternatives: &[String]) -> String {
+    if alternatives.is_empty() {
+        String::new()
+    } else {
+        format!("; upgrade to {} instead", alternatives.join(" or "))
+    }
+}
+
+fn list_text(list: &[String]) -> String {
+    const SHOWN: usize = 8;
+    if list.len() <= SHOWN {
+        list.join(", ")
+    } else {
+        format!(
+            "{} and {} more",
+            list.get(..SHOWN).unwrap_or(list).join(", "),
+            list.len() - SHOWN
+        )
+    }
+}
+
+fn no_route_text(e: &PlanError) -> String {
+    let PlanError::NoRoute {
+        from,
+        to,
+        closest_reachable,
+        can_reach_target,
+    } = e
+    else {
+        return String::new();
+    };
+    let mut out = format!("no upgrade route from `{from}` to `{to}`");
+    match closest_reachable {
+        Some(c) => out.push_str(&format!("; the closest version `{from}` can reach is `{c}`")),
+        None => out.push_str(&format!("; `{from}` cannot reach any non-deprecated version")),
+    }
+    let others: Vec<String> = can_reach_target
+        .iter()
+        .filter(|v| *v != to)
+        .cloned()
+        .collect();
+    if others.is_empty() {
+        out.push_str(&format!("; no version upgrades to `{to}`"));
+    } else {
+        out.push_str(&format!("; `{to}` can be reached from {}", list_text(&others)));
+    }
+    out
+}
+
+impl PlanError {
+    /// The stable machine-readable kind: `unknown_start`, `unknown_target`, `deprecated_target`,
+    /// `no_route` or `search_limit`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PlanError::UnknownStart { .. } => "unknown_start",
+            PlanError::UnknownTarget { .. } => "unknown_target",
+            PlanError::DeprecatedTarget { .. } => "deprecated_target",
+            PlanError::NoRoute { .. } => "no_route",
+            PlanError::SearchLimit { .. } => "search_limit",
+        }
+    }
+}
+
+/// Lexicographic route cost, in the objective's order.
+type Cost = (u32, u32, u32);
+
+/// Whether `entry` (from a condition list) names `node`: by full name, or by plain version when the
+/// entry has no build.
+fn names(entry: &Version, node: &Version) -> bool {
+    entry == node || (!entry.is_build_specific() && *entry == node.base_version())
+}
+
+/// Whether the binary must be installed at a barrier, given the last stop and the route's target.
+/// `last_stop: None` stands for a last stop that no condition names.
+fn barrier_fires(barrier: &Barrier, last_stop: Option<&Version>, target: &Version) -> bool {
+    match barrier {
+        Condition::Always => true,
+        Condition::ComeFrom(list) => {
+            list.is_empty() || last_stop.is_some_and(|ls| list.iter().any(|e| names(e, ls)))
+        }
+        Condition::UpgradedTo(list) => list.is_empty() || list.iter().any(|e| names(e, target)),
+    }
+}
+
+/// Walks a path and returns its binary stops (intermediate versions where the binary is installed).
+pub fn binary_stops(graph: &DepGraph, path: &[NodeIndex]) -> Vec<NodeIndex> {
+    let (Some(&first), Some(&last)) = (path.first(), path.last()) else {
+        return Vec::new();
+    };
+    let target = &graph.node(last).version;
+    let mut last_stop = first;
+    let mut stops = Vec::new();
+    for &n in path.iter().skip(1).take(path.len().saturating_sub(2)) {
+        let node = graph.node(n);
+        if let Some(b) = &node.barrier
+            && barrier_fires(b, Some(&graph.node(last_stop).version), target)
+        {
+            stops.push(n);
+            last_stop = n;
+        }
+    }
+    stops
+}
+
+/// The cost of a path under an objective.
+pub fn path_cost(graph: &DepGraph, path: &[NodeIndex], objective: Objective) -> (usize, usize, usize) {
+    let hops = path.len().saturating_sub(1);
+    let stops = binary_stops(graph, path).len();
+    let deprecated = path
+        .iter()
+        .skip(1)
+        .take(path.len().saturating_sub(2))
+        .filter(|&&n| graph.node(n).deprecated)
+        .count();
+    match objective {
+        Objective::Hops => (hops, stops, deprecated),
+        Objective::Stops => (stops, hops, deprecated),
+    }
+}
+
+impl DepGraph {
+    /// Plans a route. See the [module docs](crate::planner) for how the route is chosen.
+    ///
+    /// ```
+    /// use upgrade_planner::{DepGraph, PlanRequest, Target};
+    /// let g = DepGraph::from_path("data/seed-oceanbase-ce-4.2.1.1.yml".as_ref(), None)?;
+    /// let plan = g.plan(&PlanRequest::new("4.0.0.0", Target::Version("4.3.0.0".into())))?;
+    /// assert_eq!(plan.binary_stops, ["4.1.0.2", "4.2.1.1"]);
+    /// assert_eq!(plan.hops, 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn plan(&self, request: &PlanRequest) -> Result<Plan, PlanError> {
+        let start = self
+            .resolve_installed(&request.from)
+            .ok_or_else(|| PlanError::UnknownStart {
+                from: request.from.clone(),
+                nearest: self.names(self.nearest(&request.from)),
+            })?;
+        let target = match &request.to {
+            Target::Version(t) => self.find(t).ok_or_else(|| PlanError::UnknownTarget {
+                to: t.clone(),
+                nearest: self.names(self.nearest(t)),
+            })?,
+            Target::Latest => self.latest_from(start)?,
+        };
+        if start == target {
+            let v = self.node(start).version.as_str().to_string();
+            return Ok(Plan {
+                schema: PLAN_SCHEMA,
+                from: v.clone(),
+                to: v.clone(),
+                path: vec![v.clone()],
+                hops: 0,
+                binary_stops: Vec::new(),
+                deprecated_transits: Vec::new(),
+                stages: vec![Stage {
+                    version: v,
+                    kind: StageKind::Start,
+                }],
+                objective: request.objective,
+            });
+        }
+        if self.node(target).deprecated {
+            return Err(PlanError::DeprecatedTarget {
+                to: self.node(target).version.as_str().to_string(),
+                alternatives: self.names(self.alternatives_to(target)),
+            });
+        }
+        let path = self
+            .solve(start, target, request.objective)?
+            .ok_or_else(|| self.no_route(start, target))?;
+        Ok(self.make_plan(&path, request.objective))
+    }
+
+    fn names(&self, nodes: impl IntoIterator<Item = NodeIndex>) -> Vec<String> {
+        nodes
+            .into_iter()
+            .map(|ix| self.node(ix).version.as_str().to_string())
+            .collect()
+    }
+
+    /// Builds the [`Plan`] for a path (start first, target last).
+    fn make_plan(&self, path: &[NodeIndex], objective: Objective) -> Plan {
+        let stops = binary_stops(self, path);
+        let name = |ix: NodeIndex| self.node(ix).version.as_str().to_string();
+        let mut stages = Vec::with_capacity(stops.len() + 2);
+        let (first, last) = (path.first().copied(), path.last().copied());
+        if let Some(f) = first {
+            stages.push(Stage {
+                version: name(f),
+                kind: StageKind::Start,
+            });
+        }
+        stages.extend(stops.iter().map(|&s| Stage {
+            version: name(s),
+            kind: StageKind::BinaryStop,
+        }));
+        if let Some(l) = last {
+            stages.push(Stage {
+                version: name(l),
+                kind: StageKind::Target,
+            });
+        }
+        let inner = path.iter().skip(1).take(path.len().saturating_sub(2));
+        Plan {
+            schema: PLAN_SCHEMA,
+            from: first.map(name).unwrap_or_default(),
+            to: last.map(name).unwrap_or_default(),
+            path: path.iter().map(|&ix| name(ix)).collect(),
+            hops: path.len().saturating_sub(1),
+            binary_stops: stops.into_iter().map(name).collect(),
+            deprecated_transits: inner
+                .filter(|&&ix| self.node(ix).deprecated)
+                .map(|&ix| name(ix))
+                .collect(),
+            stages,
+            objective,
+        }
+    }
+
+    /// The newest non-deprecated version reachable from `start` (possibly `start` itself).
+    fn latest_from(&self, start: NodeIndex) -> Result<NodeIndex, PlanError> {
+        self.reachable_from(start)
+            .into_iter()
+            .filter(|&ix| !self.node(ix).deprecated)
+            .max_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
+            .ok_or_else(|| PlanError::NoRoute {
+                from: self.node(start).version.as_str().to_string(),
+                to: "latest".to_string(),
+                closest_reachable: None,
+                can_reach_target: Vec::new(),
+            })
+    }
+
+    /// Non-deprecated versions to suggest instead of a deprecated target: the same plain version,
+    /// else its direct upgrades, else the next newer version.
+    fn alternatives_to(&self, target: NodeIndex) -> Vec<NodeIndex> {
+        let t = &self.node(target).version;
+        let base = t.base_version();
+        let mut same: Vec<NodeIndex> = self
+            .nodes()
+            .filter(|(_, n)| !n.deprecated && n.version.base_version() == base)
+            .map(|(ix, _)| ix)
+            .collect();
+        if same.is_empty() {
+            same = self
+                .successors(target)
+                .into_iter()
+                .filter(|&ix| !self.node(ix).deprecated)
+                .collect();
+        }
+        if same.is_empty() {
+            same = self
+                .nodes()
+                .filter(|(_, n)| !n.deprecated && n.version > *t)
+                .min_by(|a, b| a.1.version.cmp(&b.1.version))
+                .map(|(ix, _)| ix)
+                .into_iter()
+                .collect();
+        }
+        self.sort_by_version(&mut same);
+        same
+    }
+
+    fn sort_by_version(&self, nodes: &mut [NodeIndex]) {
+        nodes.sort_by(|&a, &b| {
+            self.node(a)
+                .version
+                .cmp(&self.node(b).version)
+                .then(a.cmp(&b))
+        });
+    }
+
+    fn no_route(&self, start: NodeIndex, target: NodeIndex) -> PlanError {
+        let t = &self.node(target).version;
+        let reachable = self.reachable_from(start);
+        let closest = reachable
+            .iter()
+            .copied()
+            .filter(|&ix| !self.node(ix).deprecated && self.node(ix).version <= *t)
+            .max_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
+            .or_else(|| {
+                reachable
+                    .iter()
+                    .copied()
+                    .filter(|&ix| !self.node(ix).deprecated)
+                    .min_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
+            });
+        let mut reaching: Vec<NodeIndex> = self.reaching(target).into_iter().collect();
+        self.sort_by_version(&mut reaching);
+        PlanError::NoRoute {
+            from: self.node(start).version.as_str().to_string(),
+            to: t.as_str().to_string(),
+            closest_reachable: closest.map(|ix| t_name(self, ix)),
+            can_reach_target: self.names(reaching),
+        }
+    }
+
+    /// Finds the optimal simple path from `start` to `target` (distinct nodes), or `None`.
+    fn solve(
+        &self,
+        start: NodeIndex,
+        target: NodeIndex,
+        objective: Objective,
+    ) -> Result<Option<Vec<NodeIndex>>, PlanError> {
+        let Some(path) = self.solve_states(start, target, objective) else {
+            return Ok(None);
+        };
+        let distinct: HashSet<NodeIndex> = path.iter().copied().collect();
+        if distinct.len() == path.len() {
+            return Ok(Some(path));
+        }
+        // Only reachable under `stops` on cyclic graphs: the optimal walk repeats a version.
+        self.solve_simple_exhaustive(start, target, objective)
+    }
+
+    /// The order in which candidate successors are tried: version order, then node index.
+    fn version_order(&self, a: NodeIndex, b: NodeIndex) -> Ordering {
+        self.node(a)
+            .version
+            .cmp(&self.node(b).version)
+            .then(a.cmp(&b))
+    }
+
+    /// Dijkstra over (node, last-stop class) states; returns the smallest optimal walk.
+    fn solve_states(
+        &self,
+        start: NodeIndex,
+        target: NodeIndex,
+        objective: Objective,
+    ) -> Option<Vec<NodeIndex>> {
+        let target_version = &self.node(target).version;
+        // Last stops that some `when_come_from` entry names get their own class; the rest share
+        // class 0 (they can never make a conditional barrier fire).
+        let mentioned: Vec<&Version> = self
+            .nodes()
+            .filter_map(|(_, n)| match &n.barrier {
+                Some(Condition::ComeFrom(list)) => Some(list.iter()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let mut class_of: HashMap<NodeIndex, u32> = HashMap::new();
+        let class = |ix: NodeIndex, class_of: &mut HashMap<NodeIndex, u32>| -> u32 {
+            if let Some(&c) = class_of.get(&ix) {
+                return c;
+            }
+            let v = &self.node(ix).version;
+            let c = if mentioned.iter().any(|e| names(e, v)) {
+                ix.index() as u32 + 1
+            } else {
+                0
+            };
+            class_of.insert(ix, c);
+            c
+        };
+        // A non-zero class is the last stop's node index + 1; class 0 satisfies no condition.
+        type State = (NodeIndex, u32);
+        let start_state: State = (start, class(start, &mut class_of));
+        let mut dist: HashMap<State, Cost> = HashMap::from([(start_state, (0, 0, 0))]);
+        let mut preds: HashMap<State, Vec<State>> = HashMap::new();
+        let mut heap = BinaryHeap::from([Reverse((
+            (0u32, 0u32, 0u32),
+            start_state.0.index(),
+            start_state.1,
+        ))]);
+        let last_stop = |s: State| -> Option<&Version> {
+            (s.1 != 0).then(|| &self.node(NodeIndex::new(s.1 as usize - 1)).version)
+        };
+        while let Some(Reverse((cost, node, cls))) = heap.pop() {
+            let state: State = (NodeIndex::new(node), cls);
+            if dist.get(&state).is_some_and(|&d| d < cost) {
+                continue;
+            }
+            if state.0 == target {
+                continue;
+            }
+            for next in self.graph().neighbors(state.0) {
+                if next == start {
+                    continue;
+                }
+                let n = self.node(next);
+                let (is_stop, deprecated) = if next == target {
+                    (false, false)
+                } else {
+                    let fires = n.barrier.as_ref().is_some_and(|b| {
+                        barrier_fires(b, last_stop(state), target_version)
+                    });
+                    (fires, n.deprecated)
+                };
+                let next_cls = if is_stop {
+                    class(next, &mut class_of)
+                } else {
+                    state.1
+                };
+                let (s, d) = (u32::from(is_stop), u32::from(deprecated));
+                let step: Cost = match objective {
+                    Objective::Hops => (1, s, d),
+                    Objective::Stops => (s, 1, d),
+                };
+                let new_cost = (cost.0 + step.0, cost.1 + step.1, cost.2 + step.2);
+                let next_state: State = (next, next_cls);
+                match dist.get(&next_state).map(|d| new_cost.cmp(d)) {
+                    Some(Ordering::Greater) => {}
+                    Some(Ordering::Equal) => preds.entry(next_state).or_default().push(state),
+                    Some(Ordering::Less) | None => {
+                        dist.insert(next_state, new_cost);
+                        preds.insert(next_state, vec![state]);
+                        heap.push(Reverse((new_cost, next.index(), next_cls)));
+                    }
+                }
+            }
+        }
+        // The optimal target states, then every state on an optimal walk to one of them.
+        let best = dist
+            .iter()
+            .filter(|(s, _)| s.0 == target)
+            .map(|(_, &c)| c)
+            .min()?;
+        let mut on_optimal: HashSet<State> = HashSet::new();
+        let mut stack: Vec<State> = dist
+            .iter()
+            .filter(|(s, c)| s.0 == target && **c == best)
+            .map(|(s, _)| *s)
+            .collect();
+        while let Some(s) = stack.pop() {
+            if on_optimal.insert(s) {
+                stack.extend(preds.get(&s).into_iter().flatten().copied());
+            }
+        }
+        // Forward: from the start, always step to the smallest version that stays optimal.
+        let mut succ: HashMap<State, Vec<State>> = HashMap::new();
+        for s in &on_optimal {
+            for p in preds.get(s).into_iter().flatten() {
+                if on_optimal.contains(p) {
+                    succ.entry(*p).or_default().push(*s);
+                }
+            }
+        }
+        let mut path = vec![start];
+        let mut cur = start_state;
+        while cur.0 != target {
+            let next = succ
+                .get(&cur)?
+                .iter()
+                .copied()
+                .min_by(|a, b| self.version_order(a.0, b.0).then(a.1.cmp(&b.1)))?;
+            path.push(next.0);
+            cur = next;
+        }
+        Some(path)
+    }
+
+    /// Exact branch-and-bound search over simple paths, in version order, with a step budget.
+    fn solve_simple_exhaustive(
+        &self,
+        start: NodeIndex,
+        target: NodeIndex,
+        objective: Objective,
+    ) -> Result<Option<Vec<NodeIndex>>, PlanError> {
+        let can_reach = self.reaching(target);
+        let mut best: Option<((usize, usize, usize), Vec<NodeIndex>)> = None;
+        let mut path = vec![start];
+        let mut on_path: HashSet<NodeIndex> = HashSet::from([start]);
+        let mut steps = 0usize;
+        // Iterative DFS: a stack of successor lists with a cursor.
+        let sorted_succ = |n: NodeIndex| {
+            let mut s: Vec<NodeIndex> = self.graph().neighbors(n).collect();
+            s.sort_by(|&a, &b| self.version_order(a, b));
+            s.dedup();
+            s
+        };
+        let mut stack: Vec<(Vec<NodeIndex>, usize)> = vec![(sorted_succ(start), 0)];
+        while let Some((succ, cursor)) = stack.last_mut() {
+            let Some(&next) = succ.get(*cursor) else {
+                stack.pop();
+                if let Some(n) = path.pop() {
+                    on_path.remove(&n);
+                }
+                continue;
+            };
+            *cursor += 1;
+            steps += 1;
+            if steps > limits::MAX_SIMPLE_PATH_SEARCH_STEPS {
+                return Err(PlanError::SearchLimit {
+                    steps: limits::MAX_SIMPLE_PATH_SEARCH_STEPS,
+                });
+            }
+            if on_path.contains(&next) || !can_reach.contains(&next) {
+                continue;
+            }
+            path.push(next);
+            // A prefix's cost is a lower bound of every completion's cost (all parts only grow).
+            let prefix_cost = if next == target {
+                path_cost(self, &path, objective)
+            } else {
+                // Cost as if the next node were the end, counting it as an intermediate.
+                let mut probe = path.clone();
+                probe.push(target);
+                let (a, b, c) = path_cost(self, &probe, objective);
+                match objective {
+                    Objective::Hops => (a - 1, b, c),
+                    Objective::Stops => (a, b - 1, c),
+                }
+            };
+            let worse = best.as_ref().is_some_and(|(c, _)| prefix_cost >= *c);
+            if next == target {
+                if !worse {
+                    best = Some((prefix_cost, path.clone()));
+                }
+                path.pop();
+                continue;
+            }
+            if worse {
+                path.pop();
+                continue;
+            }
+            on_path.insert(next);
+            stack.push((sorted_succ(next), 0));
+        }
+        Ok(best.map(|(_, p)| p))
+    }
+}
+
+fn t_name(g: &DepGraph, ix: NodeIndex) -> String {
+    g.node(ix).version.as_str().to_string()
+}
+
+impl fmt::Display for Objective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Objective::Hops => "hops",
+            Objective::Stops => "stops",
+        })
+    }
+}

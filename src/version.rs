@@ -1,0 +1,410 @@
+//! Version numbers as upgrade-dependency files write them, and their ordering.
+//!
+//! Two schemes:
+//! * [`VersionScheme::OceanBase`] (the default): `A.B.C.D`, any count of dot-separated decimal
+//!   numbers, optionally followed by `-BUILD` (decimal digits) for a build-specific node.
+//! * [`VersionScheme::SemVer`]: SemVer 2.0 (`1.4.0-rc.1`, `+build` metadata), via the `semver` crate.
+//!
+//! A [`Version`] keeps its source text: `4.10` stays `4.10`, and node names are always written back
+//! exactly as the YAML wrote them.
+//!
+//! Ordering (OceanBase scheme): numeric components compare as numbers, a missing trailing component
+//! counts as 0 (`4.2` < `4.2.1`); for the same numbers, build-specific nodes come *before* the plain
+//! node (`4.2.0.0-100000152023080109` < `4.2.0.0`, since build nodes in real files are release
+//! candidates and betas that upgrade to the plain version), ordered by build number; `4.2` and
+//! `4.2.0` are different nodes, ordered shorter first. Numbers of any length compare correctly (no
+//! integer overflow): they are compared as digit strings.
+
+use crate::limits;
+use std::cmp::Ordering;
+use std::fmt;
+use thiserror::Error;
+
+/// Which grammar versions follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VersionScheme {
+    /// `A.B.C.D` or `A.B.C.D-BUILD` (OceanBase's form; any count of components).
+    #[default]
+    #[serde(rename = "oceanbase")]
+    OceanBase,
+    /// SemVer 2.0.
+    SemVer,
+}
+
+impl VersionScheme {
+    /// Picks the scheme for a set of versions: OceanBase when every version parses that way,
+    /// otherwise SemVer when every version parses as SemVer, otherwise OceanBase (whose errors then
+    /// name the versions that fit neither).
+    pub fn detect<'a>(versions: impl IntoIterator<Item = &'a str> + Clone) -> VersionScheme {
+        let all = |scheme| {
+            versions
+                .clone()
+                .into_iter()
+                .all(|v| Version::parse(v, scheme).is_ok())
+        };
+        if all(VersionScheme::OceanBase) || !all(VersionScheme::SemVer) {
+            VersionScheme::OceanBase
+        } else {
+            VersionScheme::SemVer
+        }
+    }
+}
+
+impl std::str::FromStr for VersionScheme {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "oceanbase" | "ob" => Ok(VersionScheme::OceanBase),
+            "semver" => Ok(VersionScheme::SemVer),
+            other => Err(format!(
+                "unknown version scheme `{other}`: use `oceanbase` or `semver`"
+            )),
+        }
+    }
+}
+
+/// Why a string is not a version.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("`{text}` is not a valid {scheme} version: {reason}")]
+pub struct VersionError {
+    /// The text that failed to parse (cut to a readable length).
+    pub text: String,
+    /// The scheme it was parsed with.
+    pub scheme: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// A decimal number kept as its digits without leading zeros, so any length compares correctly.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Number(String);
+
+impl Number {
+    fn parse(digits: &str) -> Option<Number> {
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let trimmed = digits.trim_start_matches('0');
+        Some(Number(if trimmed.is_empty() {
+            "0".into()
+        } else {
+            trimmed.into()
+        }))
+    }
+    fn zero() -> Number {
+        Number("0".into())
+    }
+}
+
+impl Ord for Number {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.cmp(&other.0))
+    }
+}
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    OceanBase {
+        parts: Vec<Number>,
+        build: Option<Number>,
+    },
+    SemVer(semver::Version),
+}
+
+/// A version as written in an upgrade-dependency file, with its parsed form for ordering.
+///
+/// Equality and hashing use the parsed form (`4.01` equals `4.1`); [`Version::as_str`] gives the
+/// source text.
+///
+/// ```
+/// use upgrade_planner::{Version, VersionScheme};
+/// let rc = Version::parse("4.2.0.0-100000152023080109", VersionScheme::OceanBase)?;
+/// let ga = Version::parse("4.2.0.0", VersionScheme::OceanBase)?;
+/// let next = Version::parse("4.10", VersionScheme::OceanBase)?;
+/// assert!(rc < ga && ga < next);
+/// assert_eq!(next.as_str(), "4.10");
+/// assert_eq!(rc.base(), "4.2.0.0");
+/// assert_eq!(rc.build(), Some("100000152023080109"));
+/// # Ok::<(), upgrade_planner::version::VersionError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Version {
+    text: String,
+    key: Key,
+}
+
+impl Version {
+    /// Parses `text` with the given scheme. Surrounding white space is not allowed.
+    pub fn parse(text: &str, scheme: VersionScheme) -> Result<Version, VersionError> {
+        let fail = |reason: &str| VersionError {
+            text: shorten(text),
+            scheme: match scheme {
+                VersionScheme::OceanBase => "OceanBase (A.B.C.D or A.B.C.D-BUILD)",
+                VersionScheme::SemVer => "SemVer",
+            },
+            reason: reason.to_string(),
+        };
+        if text.len() > limits::MAX_VERSION_LEN {
+            return Err(fail(&format!(
+                "longer than {} bytes",
+                limits::MAX_VERSION_LEN
+            )));
+        }
+        if text.is_empty() {
+            return Err(fail("it is empty"));
+        }
+        let key = match scheme {
+            VersionScheme::OceanBase => {
+                let (base, build) = match text.split_once('-') {
+                    Some((b, build)) => (b, Some(build)),
+                    None => (text, None),
+                };
+                let build = match build {
+                    None => None,
+                    Some(b) => Some(
+                        Number::parse(b)
+                            .ok_or_else(|| fail("the build after `-` must be decimal digits"))?,
+                    ),
+                };
+                let mut parts = Vec::new();
+                for part in base.split('.') {
+                    if parts.len() == limits::MAX_VERSION_COMPONENTS {
+                        return Err(fail(&format!(
+                            "more than {} components",
+                            limits::MAX_VERSION_COMPONENTS
+                        )));
+                    }
+                    parts.push(Number::parse(part).ok_or_else(|| {
+                        fail("expected dot-separated decimal numbers such as 4.2.1.0")
+                    })?);
+                }
+                Key::OceanBase { parts, build }
+            }
+            VersionScheme::SemVer => {
+                Key::SemVer(semver::Version::parse(text).map_err(|e| fail(&e.to_string()))?)
+            }
+        };
+        Ok(Version {
+            text: text.to_string(),
+            key,
+        })
+    }
+
+    /// The version exactly as written in the source.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The scheme this version was parsed with.
+    pub fn scheme(&self) -> VersionScheme {
+        match self.key {
+            Key::OceanBase { .. } => VersionScheme::OceanBase,
+            Key::SemVer(_) => VersionScheme::SemVer,
+        }
+    }
+
+    /// The build number of a build-specific OceanBase node (`4.1.0.0-100000192023032010`).
+    pub fn build(&self) -> Option<&str> {
+        match self.key {
+            Key::OceanBase { build: Some(_), .. } => {
+                self.text.split_once('-').map(|(_, build)| build)
+            }
+            _ => None,
+        }
+    }
+
+    /// The plain version without its build (`4.1.0.0` for `4.1.0.0-100000192023032010`); the whole
+    /// text otherwise.
+    pub fn base(&self) -> &str {
+        match self.build() {
+            Some(_) => self.text.split_once('-').map_or(&*self.text, |(b, _)| b),
+            None => &self.text,
+        }
+    }
+
+    /// Whether this is a build-specific node.
+    pub fn is_build_specific(&self) -> bool {
+        self.build().is_some()
+    }
+
+    /// The plain version (this one without its build), parsed.
+    pub fn base_version(&self) -> Version {
+        match &self.key {
+            Key::OceanBase { parts, build: Some(_) } => Version {
+                text: self.base().to_string(),
+                key: Key::OceanBase {
+                    parts: parts.clone(),
+                    build: None,
+                },
+            },
+            _ => self.clone(),
+        }
+    }
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 64;
+    if text.len() <= MAX {
+        return text.to_string();
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for Version {}
+impl std::hash::Hash for Version {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (&self.key, &other.key) {
+            (
+                Key::OceanBase {
+                    parts: a,
+                    build: ab,
+                },
+                Key::OceanBase {
+                    parts: b,
+                    build: bb,
+                },
+            ) => {
+                let zero = Number::zero();
+                let n = a.len().max(b.len());
+                for i in 0..n {
+                    let x = a.get(i).unwrap_or(&zero);
+                    let y = b.get(i).unwrap_or(&zero);
+                    match x.cmp(y) {
+                        Ordering::Equal => {}
+                        o => return o,
+                    }
+                }
+                let build_order = match (ab, bb) {
+                    (None, None) => Ordering::Equal,
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (Some(x), Some(y)) => x.cmp(y),
+                };
+                build_order.then_with(|| a.len().cmp(&b.len()))
+            }
+            (Key::SemVer(a), Key::SemVer(b)) => a.cmp(b),
+            // Versions of different schemes never meet in one graph; order them stably anyway.
+            (Key::OceanBase { .. }, Key::SemVer(_)) => Ordering::Less,
+            (Key::SemVer(_), Key::OceanBase { .. }) => Ordering::Greater,
+        }
+    }
+}
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ob(s: &str) -> Version {
+        Version::parse(s, VersionScheme::OceanBase).unwrap()
+    }
+
+    #[test]
+    fn parses_oceanbase_forms() {
+        assert_eq!(ob("4.2.1.0").base(), "4.2.1.0");
+        assert_eq!(ob("4.2.1.0").build(), None);
+        assert_eq!(ob("4.2.1.0-100").build(), Some("100"));
+        for bad in [
+            "", "4.", ".4", "4..1", "v4", "4.1-", "4.1-x", "4.1-1-2", " 4.1", "4.1 ", "4.1.a",
+        ] {
+            assert!(Version::parse(bad, VersionScheme::OceanBase).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn orders_numerically_and_builds_before_plain() {
+        let mut v = vec![
+            ob("4.10"),
+            ob("4.2.0.0"),
+            ob("4.2.0.0-2"),
+            ob("4.2.0.0-10"),
+            ob("4.9"),
+            ob("4.2"),
+        ];
+        v.sort();
+        let texts: Vec<_> = v.iter().map(Version::as_str).collect();
+        assert_eq!(
+            texts,
+            ["4.2", "4.2.0.0-2", "4.2.0.0-10", "4.2.0.0", "4.9", "4.10"]
+        );
+    }
+
+    #[test]
+    fn huge_numbers_do_not_overflow() {
+        assert!(ob("99999999999999999999999999.1") > ob("99999999999999999999999998.9"));
+    }
+
+    #[test]
+    fn semver_scheme() {
+        let a = Version::parse("1.4.0-rc.1", VersionScheme::SemVer).unwrap();
+        let b = Version::parse("1.4.0", VersionScheme::SemVer).unwrap();
+        assert!(a < b);
+        assert!(Version::parse("1.4", VersionScheme::SemVer).is_err());
+        assert_eq!(
+            VersionScheme::detect(["1.4.0-rc.1", "1.4.0"]),
+            VersionScheme::SemVer
+        );
+        assert_eq!(
+            VersionScheme::detect(["1.4.0", "4.2.0.0-1"]),
+            VersionScheme::OceanBase
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn source_text_is_kept(parts in proptest::collection::vec("[0-9]{1,4}", 1..6), build in proptest::option::of("[0-9]{1,20}")) {
+            let mut text = parts.join(".");
+            if let Some(b) = build { text.push('-'); text.push_str(&b); }
+            let v = Version::parse(&text, VersionScheme::OceanBase).unwrap();
+            prop_assert_eq!(v.as_str(), text.as_str());
+        }
+
+        #[test]
+        fn ordering_is_total_and_consistent(a in "[0-9]{1,3}(\\.[0-9]{1,3}){0,3}(-[0-9]{1,3})?", b in "[0-9]{1,3}(\\.[0-9]{1,3}){0,3}(-[0-9]{1,3})?") {
+            let (x, y) = (ob(&a), ob(&b));
+            prop_assert_eq!(x.cmp(&y), y.cmp(&x).reverse());
+            prop_assert_eq!(x.cmp(&y) == Ordering::Equal, x == y);
+        }
+
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,40}") {
+            let _ = Version::parse(&s, VersionScheme::OceanBase);
+            let _ = Version::parse(&s, VersionScheme::SemVer);
+        }
+    }
+}

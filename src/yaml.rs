@@ -1,0 +1,492 @@
+//! A small YAML reader that keeps what the upgrade-dependency format needs and generic YAML
+//! libraries throw away: the exact source text of every scalar, its quoting style and its position.
+//!
+//! `4.10` must stay the string `4.10` (a YAML loader would type it as the float 4.1), and every finding
+//! must point at the offending scalar. The reader builds a tree from `saphyr-parser` events (the
+//! maintained successor of `yaml-rust`; `serde_yaml` is archived upstream) and enforces the limits in
+//! [`crate::limits`]: input size, nesting depth and node count, with alias expansion counted, so a
+//! "billion laughs" document fails fast in small memory.
+
+use crate::diagnostic::{Position, Span};
+use crate::limits;
+use saphyr_parser::{Event, Parser, ScalarStyle as RawStyle, Span as RawSpan};
+use std::collections::HashMap;
+use thiserror::Error;
+
+/// How a scalar was written in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScalarStyle {
+    /// Unquoted: typed by YAML loaders (numbers, booleans, null).
+    Plain,
+    /// `'single quoted'`.
+    SingleQuoted,
+    /// `"double quoted"`.
+    DoubleQuoted,
+    /// A `|` or `>` block scalar.
+    Block,
+}
+
+/// A scalar: its text after YAML unescaping and how it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scalar {
+    /// The scalar's text exactly as YAML defines it (quotes removed, escapes decoded).
+    pub text: String,
+    /// How it was written.
+    pub style: ScalarStyle,
+    /// An explicit tag such as `!!str`, if any.
+    pub tag: Option<String>,
+}
+
+impl Scalar {
+    /// Whether a YAML loader reads this scalar as null (`~`, `null`, or nothing at all).
+    pub fn is_null(&self) -> bool {
+        self.style == ScalarStyle::Plain
+            && self.tag.is_none()
+            && matches!(self.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+    }
+
+    /// The boolean a YAML 1.1 loader (such as PyYAML, which OceanBase's tools use) reads from this
+    /// scalar, or `None` when it is not a boolean. `True`/`False` and `yes`/`no`/`on`/`off` are accepted.
+    pub fn as_bool(&self) -> Option<bool> {
+        if self.style != ScalarStyle::Plain {
+            return None;
+        }
+        match self.text.as_str() {
+            "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Whether a YAML 1.1 or 1.2 loader types this scalar as a number (int or float), so that a
+    /// version written this way (`4.10`, `4.0`) is read wrongly by other tools.
+    pub fn is_number_like(&self) -> bool {
+        if self.style != ScalarStyle::Plain || self.tag.is_some() {
+            return false;
+        }
+        let t = self.text.strip_prefix(['-', '+']).unwrap_or(&self.text);
+        if t.is_empty() {
+            return false;
+        }
+        let mut dots = 0;
+        let mut digits = 0;
+        for c in t.chars() {
+            match c {
+                '0'..='9' => digits += 1,
+                '.' => dots += 1,
+                '_' => {}
+                _ => return false,
+            }
+        }
+        digits > 0 && dots <= 1
+    }
+}
+
+/// The content of a YAML node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A scalar.
+    Scalar(Scalar),
+    /// A sequence, in source order.
+    Sequence(Vec<Node>),
+    /// A mapping, in source order, duplicates kept (the caller decides what a duplicate key means).
+    Mapping(Vec<(Node, Node)>),
+}
+
+/// A YAML node with the span it covers in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// What the node holds.
+    pub value: Value,
+    /// Where it is.
+    pub span: Span,
+}
+
+impl Node {
+    /// The scalar, if this node is one.
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A short name for the node's kind, for messages ("a mapping", "a list", "a scalar").
+    pub fn kind_name(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar(s) if s.is_null() => "null",
+            Value::Scalar(_) => "a scalar",
+            Value::Sequence(_) => "a list",
+            Value::Mapping(_) => "a mapping",
+        }
+    }
+}
+
+/// Why a YAML input could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{message}")]
+pub struct YamlError {
+    /// What went wrong, in one line.
+    pub message: String,
+    /// Where, when known.
+    pub position: Option<Position>,
+    /// Which kind of failure (syntax or a limit).
+    pub kind: YamlErrorKind,
+}
+
+/// The kinds of [`YamlError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    /// The text is not valid YAML.
+    Syntax,
+    /// The input is larger than [`limits::MAX_YAML_BYTES`].
+    TooLarge,
+    /// Nesting is deeper than [`limits::MAX_YAML_DEPTH`].
+    TooDeep,
+    /// More nodes (alias expansions included) than [`limits::MAX_YAML_NODES`].
+    TooManyNodes,
+    /// More than one document in the stream.
+    MultipleDocuments,
+    /// An alias names an anchor that was not defined before it.
+    UnknownAnchor,
+}
+
+/// Maps the parser's character-based markers to byte offsets and 1-based columns.
+struct LineIndex<'a> {
+    src: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(src: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in src.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        LineIndex { src, line_starts }
+    }
+
+    /// `line` is 1-based, `col` 0-based in characters (the parser's convention).
+    fn position(&self, line: usize, col: usize) -> Position {
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.src.len());
+        let rest = self.src.get(start..).unwrap_or("");
+        let offset = start
+            + rest
+                .char_indices()
+                .nth(col)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len());
+        Position {
+            offset,
+            line: line.max(1),
+            column: col + 1,
+        }
+    }
+
+    fn span(&self, raw: &RawSpan) -> Span {
+        Span {
+            start: self.position(raw.start.line(), raw.start.col()),
+            end: self.position(raw.end.line(), raw.end.col()),
+        }
+    }
+}
+
+enum Frame {
+    Sequence {
+        items: Vec<Node>,
+        start: Span,
+        anchor: usize,
+    },
+    Mapping {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        start: Span,
+        anchor: usize,
+    },
+}
+
+/// Parses one YAML document into a [`Node`] tree. Returns `Ok(None)` for an empty document.
+///
+/// ```
+/// use upgrade_planner::yaml::{parse, Value};
+/// let root = parse("- version: 4.10\n")?.expect("a document");
+/// let Value::Sequence(items) = &root.value else { panic!() };
+/// let Value::Mapping(entries) = &items[0].value else { panic!() };
+/// let version = entries[0].1.as_scalar().unwrap();
+/// assert_eq!(version.text, "4.10"); // never the float 4.1
+/// assert_eq!((entries[0].1.span.start.line, entries[0].1.span.start.column), (1, 12));
+/// # Ok::<(), upgrade_planner::yaml::YamlError>(())
+/// ```
+pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
+    if src.len() > limits::MAX_YAML_BYTES {
+        return Err(YamlError {
+            message: format!(
+                "the YAML input is {} bytes, more than the limit of {} bytes",
+                src.len(),
+                limits::MAX_YAML_BYTES
+            ),
+            position: None,
+            kind: YamlErrorKind::TooLarge,
+        });
+    }
+    let index = LineIndex::new(src);
+    let mut parser = Parser::new_from_str(src);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    // Node counts of the frames under construction, to price anchors for alias expansion.
+    let mut counts: Vec<usize> = Vec::new();
+    let mut total_nodes = 0usize;
+    let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+
+    while let Some(event) = parser.next_event() {
+        let (event, raw_span) = event.map_err(|e| YamlError {
+            message: e.info().to_string(),
+            position: Some(index.position(e.marker().line(), e.marker().col())),
+            kind: YamlErrorKind::Syntax,
+        })?;
+        let span = index.span(&raw_span);
+        // A completed node and how many nodes it holds, to attach to its parent.
+        let completed: Option<(Node, usize, usize)> = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => None,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(YamlError {
+                        message: "the file holds more than one YAML document (a second `---`); \
+                                  put all entries in one list"
+                            .into(),
+                        position: Some(span.start),
+                        kind: YamlErrorKind::MultipleDocuments,
+                    });
+                }
+                None
+            }
+            Event::Alias(id) => {
+                let Some((node, count)) = anchors.get(&id) else {
+                    return Err(YamlError {
+                        message: "an alias refers to an anchor that is not defined before it"
+                            .into(),
+                        position: Some(span.start),
+                        kind: YamlErrorKind::UnknownAnchor,
+                    });
+                };
+                let mut node = node.clone();
+                // The alias stands where it is written.
+                node.span = span;
+                Some((node, *count, 0))
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let style = match style {
+                    RawStyle::Plain => ScalarStyle::Plain,
+                    RawStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                    RawStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                    _ => ScalarStyle::Block,
+                };
+                let node = Node {
+                    value: Value::Scalar(Scalar {
+                        text: text.into_owned(),
+                        style,
+                        tag: tag.map(|t| t.to_string()),
+                    }),
+                    span,
+                };
+                Some((node, 1, anchor))
+            }
+            Event::SequenceStart(anchor, _) => {
+                check_depth(stack.len(), span)?;
+                stack.push(Frame::Sequence {
+                    items: Vec::new(),
+                    start: span,
+                    anchor,
+                });
+                counts.push(1);
+                None
+            }
+            Event::MappingStart(anchor, _) => {
+                check_depth(stack.len(), span)?;
+                stack.push(Frame::Mapping {
+                    entries: Vec::new(),
+                    key: None,
+                    start: span,
+                    anchor,
+                });
+                counts.push(1);
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let count = counts.pop().unwrap_or(1);
+                match stack.pop() {
+                    Some(Frame::Sequence {
+                        items,
+                        start,
+                        anchor,
+                    }) => Some((
+                        Node {
+                            value: Value::Sequence(items),
+                            span: Span {
+                                start: start.start,
+                                end: span.end,
+                            },
+                        },
+                        count,
+                        anchor,
+                    )),
+                    Some(Frame::Mapping {
+                        entries,
+                        start,
+                        anchor,
+                        ..
+                    }) => Some((
+                        Node {
+                            value: Value::Mapping(entries),
+                            span: Span {
+                                start: start.start,
+                                end: span.end,
+                            },
+                        },
+                        count,
+                        anchor,
+                    )),
+                    None => None,
+                }
+            }
+        };
+        let Some((node, count, anchor)) = completed else {
+            continue;
+        };
+        total_nodes = total_nodes.saturating_add(count);
+        if total_nodes > limits::MAX_YAML_NODES {
+            return Err(YamlError {
+                message: format!(
+                    "the YAML document expands to more than {} nodes (aliases included); \
+                     it is too large or an alias bomb",
+                    limits::MAX_YAML_NODES
+                ),
+                position: Some(node.span.start),
+                kind: YamlErrorKind::TooManyNodes,
+            });
+        }
+        if let Some(parent) = counts.last_mut() {
+            *parent = parent.saturating_add(count);
+        }
+        if anchor != 0 {
+            anchors.insert(anchor, (node.clone(), count));
+        }
+        match stack.last_mut() {
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
+                Some(k) => entries.push((k, node)),
+                None => *key = Some(node),
+            },
+            None => root = Some(node),
+        }
+    }
+    Ok(root)
+}
+
+fn check_depth(depth: usize, span: Span) -> Result<(), YamlError> {
+    if depth >= limits::MAX_YAML_DEPTH {
+        return Err(YamlError {
+            message: format!(
+                "YAML nesting is deeper than the limit of {} levels",
+                limits::MAX_YAML_DEPTH
+            ),
+            position: Some(span.start),
+            kind: YamlErrorKind::TooDeep,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(node: &Node) -> &Scalar {
+        node.as_scalar().expect("scalar")
+    }
+
+    #[test]
+    fn keeps_source_text_style_and_position() {
+        let root = parse("a: 4.10\nb: '4.0'\nc: True\n").unwrap().unwrap();
+        let Value::Mapping(entries) = &root.value else {
+            panic!("mapping")
+        };
+        assert_eq!(scalar(&entries[0].1).text, "4.10");
+        assert!(scalar(&entries[0].1).is_number_like());
+        assert_eq!(scalar(&entries[1].1).style, ScalarStyle::SingleQuoted);
+        assert!(!scalar(&entries[1].1).is_number_like());
+        assert_eq!(scalar(&entries[2].1).as_bool(), Some(true));
+        let pos = entries[1].1.span.start;
+        assert_eq!((pos.line, pos.column, pos.offset), (2, 4, 11));
+    }
+
+    #[test]
+    fn columns_count_characters_and_offsets_bytes() {
+        let src = "# é\n- v: 版本\n";
+        let root = parse(src).unwrap().unwrap();
+        let Value::Sequence(items) = &root.value else {
+            panic!()
+        };
+        let Value::Mapping(e) = &items[0].value else {
+            panic!()
+        };
+        let pos = e[0].1.span.start;
+        assert_eq!((pos.line, pos.column), (2, 6));
+        assert_eq!(&src[pos.offset..pos.offset + 6], "版本");
+    }
+
+    #[test]
+    fn empty_document_is_none() {
+        assert_eq!(parse("").unwrap(), None);
+        assert_eq!(parse("# only a comment\n").unwrap(), None);
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let err = parse("- a: [1, 2\n- b").unwrap_err();
+        assert_eq!(err.kind, YamlErrorKind::Syntax);
+        assert!(err.position.is_some());
+    }
+
+    #[test]
+    fn billion_laughs_fails_fast() {
+        let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            doc.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let err = parse(&doc).unwrap_err();
+        assert_eq!(err.kind, YamlErrorKind::TooManyNodes);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let doc = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert_eq!(parse(&doc).unwrap_err().kind, YamlErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn second_document_is_refused() {
+        let err = parse("- a\n---\n- b\n").unwrap_err();
+        assert_eq!(err.kind, YamlErrorKind::MultipleDocuments);
+    }
+
+    #[test]
+    fn aliases_expand() {
+        let root = parse("a: &x [1]\nb: *x\n").unwrap().unwrap();
+        let Value::Mapping(e) = &root.value else {
+            panic!()
+        };
+        assert_eq!(e[0].1.value, e[1].1.value);
+    }
+}
