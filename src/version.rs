@@ -12,7 +12,8 @@
 //! counts as 0 (`4.2` < `4.2.1`); for the same numbers, build-specific nodes come *before* the plain
 //! node (`4.2.0.0-100000152023080109` < `4.2.0.0`, since build nodes in real files are release
 //! candidates and betas that upgrade to the plain version), ordered by build number; `4.2` and
-//! `4.2.0` are different nodes, ordered shorter first. Numbers of any length compare correctly (no
+//! `4.2.0` are different nodes, ordered shorter first when all else is equal (so
+//! `4.2.0.0-2` < `4.2` < `4.2.0.0`). Numbers of any length compare correctly (no
 //! integer overflow): they are compared as digit strings.
 
 use crate::limits;
@@ -239,7 +240,10 @@ impl Version {
     /// The plain version (this one without its build), parsed.
     pub fn base_version(&self) -> Version {
         match &self.key {
-            Key::OceanBase { parts, build: Some(_) } => Version {
+            Key::OceanBase {
+                parts,
+                build: Some(_),
+            } => Version {
                 text: self.base().to_string(),
                 key: Key::OceanBase {
                     parts: parts.clone(),
@@ -342,13 +346,16 @@ mod tests {
         for bad in [
             "", "4.", ".4", "4..1", "v4", "4.1-", "4.1-x", "4.1-1-2", " 4.1", "4.1 ", "4.1.a",
         ] {
-            assert!(Version::parse(bad, VersionScheme::OceanBase).is_err(), "{bad:?}");
+            assert!(
+                Version::parse(bad, VersionScheme::OceanBase).is_err(),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn orders_numerically_and_builds_before_plain() {
-        let mut v = vec![
+        let mut v = [
             ob("4.10"),
             ob("4.2.0.0"),
             ob("4.2.0.0-2"),
@@ -360,7 +367,7 @@ mod tests {
         let texts: Vec<_> = v.iter().map(Version::as_str).collect();
         assert_eq!(
             texts,
-            ["4.2", "4.2.0.0-2", "4.2.0.0-10", "4.2.0.0", "4.9", "4.10"]
+            ["4.2.0.0-2", "4.2.0.0-10", "4.2", "4.2.0.0", "4.9", "4.10"]
         );
     }
 

@@ -471,8 +471,16 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused() {
-        let doc = "[".repeat(10_000) + &"]".repeat(10_000);
+        let doc = "[".repeat(100) + &"]".repeat(100);
         assert_eq!(parse(&doc).unwrap_err().kind, YamlErrorKind::TooDeep);
+        // Block nesting has no limit in the parser itself: ours applies.
+        let doc: String = (0..100)
+            .map(|i| format!("{}- \n", "  ".repeat(i)))
+            .collect();
+        assert_eq!(parse(&doc).unwrap_err().kind, YamlErrorKind::TooDeep);
+        // Past 255 flow levels the parser stops first, with a syntax error; never a stack overflow.
+        let doc = "[".repeat(100_000);
+        assert!(parse(&doc).is_err());
     }
 
     #[test]

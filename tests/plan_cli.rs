@@ -1,0 +1,267 @@
+//! The real binary: every exit code, JSON errors, text/Markdown output, colours off when not a tty.
+
+use assert_cmd::Command;
+
+const SEED: &str = "data/seed-oceanbase-ce-4.2.1.1.yml";
+
+fn plan(args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("upgrade-planner")
+        .unwrap()
+        .arg("plan")
+        .args(args)
+        .assert()
+}
+
+fn stdout_json(a: &assert_cmd::assert::Assert) -> serde_json::Value {
+    serde_json::from_slice(&a.get_output().stdout).expect("stdout is one JSON document")
+}
+
+#[test]
+fn planned_exit_0_json_contract() {
+    let a = plan(&[
+        "--deps", SEED, "--from", "4.0.0.0", "--to", "4.3.0.0", "--format", "json",
+    ])
+    .code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["schema"], "upgrade-planner/plan/v1");
+    assert_eq!(v["from"], "4.0.0.0");
+    assert_eq!(v["to"], "4.3.0.0");
+    assert_eq!(v["hops"], 7);
+    assert_eq!(v["binary_stops"], serde_json::json!(["4.1.0.2", "4.2.1.1"]));
+    assert_eq!(v["deprecated_transits"], serde_json::json!([]));
+    assert_eq!(
+        v["stages"][0],
+        serde_json::json!({"version": "4.0.0.0", "kind": "start"})
+    );
+    assert_eq!(
+        v["stages"][3],
+        serde_json::json!({"version": "4.3.0.0", "kind": "target"})
+    );
+    assert_eq!(v["path"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn rpm_release_start_resolves_to_build_node() {
+    let a = plan(&[
+        "--deps",
+        SEED,
+        "--from",
+        "4.1.0.0-100000192023032010.el7",
+        "--to",
+        "latest",
+        "--format",
+        "json",
+    ])
+    .code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["from"], "4.1.0.0-100000192023032010");
+    assert_eq!(v["to"], "4.3.0.0");
+}
+
+#[test]
+fn refusals_exit_1_with_kind() {
+    for (from, to, kind) in [
+        ("3.2.0", "4.3.0.0", "unknown_start"),
+        ("4.0.0.0", "9.9", "unknown_target"),
+        ("4.0.0.0", "4.2.0.0-100000152023080109", "deprecated_target"),
+        ("4.3.0.0", "4.0.0.0", "no_route"),
+    ] {
+        let a = plan(&[
+            "--deps", SEED, "--from", from, "--to", to, "--format", "json",
+        ])
+        .code(1);
+        let v = stdout_json(&a);
+        assert_eq!(v["schema"], "upgrade-planner/plan/v1");
+        assert_eq!(v["error"]["kind"], kind, "{from} -> {to}");
+        assert!(v["error"]["message"].as_str().unwrap().len() > 10);
+    }
+}
+
+#[test]
+fn refusal_in_text_goes_to_stderr_as_one_line() {
+    let a = plan(&["--deps", SEED, "--from", "3.2.0", "--to", "4.3.0.0"]).code(1);
+    let out = a.get_output();
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: unknown start version `3.2.0`; nearest known versions: 4.0.0.0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_document_exit_2_with_position() {
+    let a = plan(&[
+        "--deps",
+        "tests/fixtures/plan/invalid-deprecated.yml",
+        "--from",
+        "4.1.0.0",
+        "--to",
+        "4.2.0.0",
+        "--format",
+        "json",
+    ])
+    .code(2);
+    let v = stdout_json(&a);
+    assert_eq!(v["error"]["kind"], "invalid_document");
+    let d = &v["error"]["diagnostics"][0];
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(15))
+    );
+    assert_eq!(d["code"], "schema");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid-deprecated.yml:4:15")
+    );
+
+    let a = plan(&[
+        "--deps",
+        "tests/fixtures/plan/yaml-syntax.yml",
+        "--from",
+        "4.1.0.0",
+        "--to",
+        "4.2.0.0",
+    ])
+    .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("yaml-syntax.yml:") && err.contains("[yaml-syntax]"),
+        "{err}"
+    );
+
+    let a = plan(&[
+        "--deps",
+        "tests/fixtures/plan/not-utf8.yml",
+        "--from",
+        "4.1",
+        "--to",
+        "4.2",
+    ])
+    .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("not UTF-8"), "{err}");
+}
+
+#[test]
+fn unreadable_file_and_usage_errors_exit_2() {
+    let a = plan(&[
+        "--deps",
+        "no/such/file.yml",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--format",
+        "json",
+    ])
+    .code(2);
+    assert_eq!(stdout_json(&a)["error"]["kind"], "invalid_document");
+    plan(&["--deps", SEED, "--from", "4.0.0.0"]).code(2);
+    plan(&[
+        "--deps",
+        SEED,
+        "--from",
+        "4.0.0.0",
+        "--to",
+        "4.3.0.0",
+        "--objective",
+        "fast",
+    ])
+    .code(2);
+    plan(&[
+        "--deps", SEED, "--from", "4.0.0.0", "--to", "4.3.0.0", "--scheme", "calver",
+    ])
+    .code(2);
+}
+
+#[test]
+fn semver_and_source_text() {
+    let a = plan(&[
+        "--deps",
+        "tests/fixtures/plan/semver.yml",
+        "--from",
+        "1.4.0-rc.1",
+        "--to",
+        "latest",
+        "--format",
+        "json",
+    ])
+    .code(0);
+    assert_eq!(
+        stdout_json(&a)["path"],
+        serde_json::json!(["1.4.0-rc.1", "1.4.0", "1.5.0+build.7"])
+    );
+    let a = plan(&[
+        "--deps",
+        "tests/fixtures/plan/float-like.yml",
+        "--from",
+        "4.1",
+        "--to",
+        "latest",
+        "--format",
+        "json",
+    ])
+    .code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["path"], serde_json::json!(["4.1", "4.2", "4.10"]));
+    assert_eq!(v["binary_stops"], serde_json::json!(["4.2"]));
+}
+
+#[test]
+fn objective_stops_is_accepted() {
+    let a = plan(&[
+        "--deps",
+        SEED,
+        "--from",
+        "4.0.0.0",
+        "--to",
+        "4.3.0.0",
+        "--objective",
+        "stops",
+        "--format",
+        "json",
+    ])
+    .code(0);
+    assert_eq!(stdout_json(&a)["objective"], "stops");
+}
+
+#[test]
+fn text_and_markdown_output() {
+    let a = plan(&[
+        "--deps",
+        SEED,
+        "--from",
+        "4.1.0.0-100000192023032010",
+        "--to",
+        "4.2.1.1",
+    ])
+    .code(0);
+    let text = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
+    insta::assert_snapshot!("plan-text", text);
+    let a = plan(&[
+        "--deps", SEED, "--from", "4.0.0.0", "--to", "latest", "--format", "markdown",
+    ])
+    .code(0);
+    insta::assert_snapshot!(
+        "plan-markdown",
+        String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    );
+}
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    let a = plan(&["--help"]).code(0);
+    let help = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        help.contains("Examples:") && help.contains("Exit codes:"),
+        "{help}"
+    );
+}

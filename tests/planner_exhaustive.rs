@@ -1,0 +1,117 @@
+//! Exhaustive small-scope test: every graph of up to 3 declared versions (every edge set, each
+//! version deprecated or not, `require_from_binary` absent, true, or conditioned by `when_come_from`
+//! or `when_upgraded_to` on one version), every query, both objectives, against the brute force in
+//! `tests/common`. Two version sets run: plain versions, and one with a build-specific node so that
+//! conditions naming a plain version also match its builds.
+
+mod common;
+
+use common::{Cond, Model, Obj};
+use upgrade_planner::{DepGraph, Objective, PlanRequest, Target};
+
+fn check_graph(model: &Model) -> usize {
+    let n = model.versions.len();
+    let order: Vec<usize> = (0..n).collect();
+    let yaml = model.to_yaml(&order);
+    let graph = DepGraph::from_yaml_str(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    let mut checked = 0;
+    for obj in [Obj::Hops, Obj::Stops] {
+        let objective = match obj {
+            Obj::Hops => Objective::Hops,
+            Obj::Stops => Objective::Stops,
+        };
+        for from in 0..n {
+            for to in (0..n).map(Some).chain([None]) {
+                let target = match to {
+                    Some(t) => Target::Version(model.versions[t].clone()),
+                    None => Target::Latest,
+                };
+                let req =
+                    PlanRequest::new(model.versions[from].clone(), target).objective(objective);
+                let got = graph.plan(&req).map(|p| p.path).map_err(|e| e.kind());
+                let want = model.brute_force(from, to, obj).map(|p| {
+                    p.iter()
+                        .map(|&i| model.versions[i].clone())
+                        .collect::<Vec<_>>()
+                });
+                assert_eq!(got, want, "query {req:?}\n{yaml}");
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+fn all_graphs(versions: &[&str], shard: usize, shards: usize) -> usize {
+    let n = versions.len();
+    let pairs: Vec<(usize, usize)> = (0..n)
+        .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
+        .collect();
+    let mut options: Vec<Option<Cond>> = vec![None, Some(Cond::Always)];
+    options.extend((0..n).map(|j| Some(Cond::ComeFrom(vec![j]))));
+    options.extend((0..n).map(|j| Some(Cond::UpgradedTo(vec![j]))));
+    let k = options.len();
+    let mut checked = 0;
+    for mask in (0..1usize << pairs.len()).filter(|m| m % shards == shard) {
+        let edges: Vec<(usize, usize)> = pairs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, &p)| p)
+            .collect();
+        for dep in 0..1usize << n {
+            for combo in 0..k.pow(n as u32) {
+                let mut c = combo;
+                let barrier = (0..n)
+                    .map(|_| {
+                        let o = options[c % k].clone();
+                        c /= k;
+                        o
+                    })
+                    .collect();
+                let model = Model {
+                    versions: versions.iter().map(|s| s.to_string()).collect(),
+                    declared: vec![true; n],
+                    deprecated: (0..n).map(|i| dep & (1 << i) != 0).collect(),
+                    barrier,
+                    edges: edges.clone(),
+                };
+                checked += check_graph(&model);
+            }
+        }
+    }
+    checked
+}
+
+fn run(versions: &[&str]) -> usize {
+    let shards = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .max(2);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..shards)
+            .map(|shard| s.spawn(move || all_graphs(versions, shard, shards)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+#[test]
+fn every_graph_of_up_to_three_plain_versions() {
+    let mut total = 0;
+    for n in 1..=3 {
+        total += run(&["1.0", "2.0", "3.0"][..n]);
+    }
+    // queries per graph (2 objectives × n starts × (n targets + latest)) × graphs (edge sets ×
+    // deprecated flags × barrier options): the count proves the loops covered the whole scope.
+    assert_eq!(
+        total,
+        (2 * 2) * 8 + (2 * 2 * 3) * (4 * 4 * 36) + (2 * 3 * 4) * (64 * 8 * 512)
+    );
+}
+
+#[test]
+fn every_graph_of_three_versions_with_a_build_node() {
+    // "1.0-5" sorts before "1.0"; a condition naming "1.0" also names "1.0-5".
+    let total = run(&["1.0-5", "1.0", "2.0"]);
+    assert_eq!(total, (2 * 3 * 4) * (64 * 8 * 512));
+}
