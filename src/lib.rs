@@ -28,6 +28,7 @@
 
 pub mod depgraph;
 pub mod diagnostic;
+pub mod fuzzing;
 pub mod limits;
 pub mod planner;
 pub mod render;

@@ -1,0 +1,71 @@
+//! Entry points for fuzzing and corpus replay: one plain function per parser, taking arbitrary
+//! bytes. Each must return normally on any input; a panic is a bug. The `fuzz/` targets call these,
+//! and `tests/fuzz_corpus.rs` replays every committed corpus file through them on stable Rust.
+
+use crate::depgraph::DepGraph;
+use crate::planner::{Objective, PlanRequest, Target};
+use crate::version::{Version, VersionScheme};
+
+/// Loads bytes as an upgrade-dependency document and, when valid, plans between its first, middle
+/// and last versions (and to `latest`) with both objectives, checking the plan's invariants.
+pub fn deps_plan(data: &[u8]) {
+    let Ok(src) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(graph) = DepGraph::from_yaml_str(src) else {
+        return;
+    };
+    let names: Vec<String> = graph
+        .nodes()
+        .map(|(_, n)| n.version.as_str().to_string())
+        .collect();
+    let picks: Vec<&String> = [names.first(), names.get(names.len() / 2), names.last()]
+        .into_iter()
+        .flatten()
+        .collect();
+    for from in &picks {
+        for to in picks
+            .iter()
+            .map(|t| Target::Version((*t).clone()))
+            .chain([Target::Latest])
+        {
+            for objective in [Objective::Hops, Objective::Stops] {
+                let req = PlanRequest::new((*from).clone(), to.clone()).objective(objective);
+                if let Ok(plan) = graph.plan(&req) {
+                    assert_eq!(plan.hops + 1, plan.path.len(), "hops and path agree");
+                    for pair in plan.path.windows(2) {
+                        if let [a, b] = pair {
+                            let (Some(a), Some(b)) = (graph.find(a), graph.find(b)) else {
+                                panic!("path names a version that is not in the graph");
+                            };
+                            assert!(graph.successors(a).contains(&b), "path follows edges");
+                        }
+                    }
+                    if plan.hops > 0
+                        && let Some(t) = graph.find(&plan.to)
+                    {
+                        assert!(!graph.node(t).deprecated, "target never deprecated");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parses bytes as a version in both schemes and checks that the source text is kept and the order
+/// is reflexive.
+pub fn version(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for scheme in [VersionScheme::OceanBase, VersionScheme::SemVer] {
+        if let Ok(v) = Version::parse(text, scheme) {
+            assert_eq!(v.as_str(), text, "source text kept");
+            assert_eq!(v.cmp(&v), std::cmp::Ordering::Equal);
+            let _ = (v.base(), v.build(), v.base_version());
+        }
+    }
+}
+
+/// Every fuzz target by name, for the corpus replay test.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[("deps_plan", deps_plan), ("version", version)];
