@@ -28,7 +28,9 @@
 
 pub mod depgraph;
 pub mod diagnostic;
+pub mod diff;
 pub mod limits;
+pub mod lint;
 pub mod planner;
 pub mod render;
 pub mod version;
