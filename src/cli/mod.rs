@@ -6,6 +6,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::process::ExitCode;
 
+mod diff;
+mod graph;
+mod lint;
 mod plan;
 
 /// Plan safe upgrade routes, inspect packages, and order cluster rollouts.
@@ -26,6 +29,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Plan(plan::PlanArgs),
+    Lint(lint::LintArgs),
+    Diff(diff::DiffArgs),
+    Graph(graph::GraphArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -51,6 +57,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Plan(args) => plan::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Graph(args) => graph::run(args),
     };
     ExitCode::from(code)
 }
@@ -92,9 +101,7 @@ pub fn fail(
 ) -> u8 {
     if format == Format::Json {
         let mut error = serde_json::json!({"kind": kind, "message": message});
-        if let (Some(obj), Some(serde_json::Value::Object(extra))) =
-            (error.as_object_mut(), details)
-        {
+        if let (Some(obj), Some(serde_json::Value::Object(extra))) = (error.as_object_mut(), details) {
             for (k, v) in extra {
                 obj.entry(k).or_insert(v);
             }
