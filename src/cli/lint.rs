@@ -10,7 +10,7 @@ use upgrade_planner::{Severity, VersionScheme};
 /// Output formats of `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
-    /// rustc-style findings with a source snippet, then a summary line.
+    /// Findings as rustc-style text with a source snippet, then a summary line.
     Text,
     /// A versioned JSON document (`upgrade-planner/lint/v1`).
     Json,
