@@ -28,8 +28,10 @@
 
 pub mod depgraph;
 pub mod diagnostic;
+pub mod diff;
 pub mod fuzzing;
 pub mod limits;
+pub mod lint;
 pub mod planner;
 pub mod render;
 pub mod synth;

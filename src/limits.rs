@@ -21,3 +21,13 @@ pub const MAX_GRAPH_EDGES: usize = 4_000_000;
 /// Most states the exact simple-path search may visit (only used for `--objective stops` on
 /// graphs whose cycles let the fast search revisit a version; see the planner docs).
 pub const MAX_SIMPLE_PATH_SEARCH_STEPS: usize = 2_000_000;
+
+// --- lint, diff and graph ---------------------------------------------------------------------
+
+/// Most word operations (64 barriers per word, per edge) the `unreachable-barrier-condition` lint
+/// rule may spend on its reachability bit sets. Beyond it the rule is skipped with an
+/// `analysis-limit` note; a 10,000-version file with 10,000 barriers needs about 3 million.
+pub const MAX_LINT_REACHABILITY_WORK: usize = 200_000_000;
+/// Most versions (the union of both files) `diff` compares: it plans every ordered pair, so the
+/// work grows with the square of this number.
+pub const MAX_DIFF_VERSIONS: usize = 1_000;

@@ -6,6 +6,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::process::ExitCode;
 
+mod diff;
+mod graph;
+mod lint;
 mod plan;
 
 /// Plan safe upgrade routes, inspect packages, and order cluster rollouts.
@@ -26,6 +29,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Plan(plan::PlanArgs),
+    Lint(lint::LintArgs),
+    Diff(diff::DiffArgs),
+    Graph(graph::GraphArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -51,6 +57,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Plan(args) => plan::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Graph(args) => graph::run(args),
     };
     ExitCode::from(code)
 }

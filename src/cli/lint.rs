@@ -1,0 +1,94 @@
+//! `upgrade-planner lint`: checks upgrade-dependency files, as CI does on every release.
+
+use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, print_err, print_json, print_out};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+use upgrade_planner::lint::FileReport;
+use upgrade_planner::render::lint::{self as render, ReadFailure};
+use upgrade_planner::{Severity, VersionScheme};
+
+/// Output formats of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// Findings as rustc-style text with a source snippet, then a summary line.
+    Text,
+    /// A versioned JSON document (`upgrade-planner/lint/v1`).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning (`github/codeql-action/upload-sarif`).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`): annotations on the PR.
+    Github,
+}
+
+/// The lowest severity that fails the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on errors only.
+    Error,
+}
+
+/// Check upgrade-dependency YAML files for errors and likely mistakes.
+///
+/// Every finding has a rule id, a severity, the file, the line and column of the offending scalar,
+/// a message and often a hint. Rules are documented in docs/lint.md.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    upgrade-planner lint data/oceanbase-master.yml\n  \
+    upgrade-planner lint --format github --deny warning deps/*.yml\n  \
+    upgrade-planner lint --format sarif deps.yml > lint.sarif\n\n\
+    Exit codes: 0 no finding reaches the --deny level; 1 some finding does;\n\
+    2 a file cannot be read (or a usage error).")]
+pub struct LintArgs {
+    /// The upgrade-dependency YAML files (oceanbase_upgrade_dep.yml format).
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+    /// The lowest severity that makes the command exit 1.
+    #[arg(long, value_enum, default_value_t = Deny::Error)]
+    deny: Deny,
+    /// Version scheme of the files (default: detected per file).
+    #[arg(long, value_name = "oceanbase|semver")]
+    scheme: Option<VersionScheme>,
+}
+
+pub fn run(args: LintArgs) -> u8 {
+    let mut reports = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in &args.files {
+        match FileReport::from_path(path, args.scheme) {
+            Ok(r) => reports.push(r),
+            Err(e) => unreadable.push(ReadFailure {
+                file: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    match args.format {
+        LintFormat::Text => print_out(&render::to_text(&reports)),
+        LintFormat::Json => print_json(&render::to_json(&reports, &unreadable)),
+        LintFormat::Sarif => print_json(&render::to_sarif(&reports, &unreadable)),
+        LintFormat::Github => print_out(&render::to_github(&reports)),
+    }
+    for u in &unreadable {
+        let s = upgrade_planner::render::style::ERROR;
+        print_err(&format!(
+            "{s}error{s:#}: cannot read {}: {}",
+            u.file, u.message
+        ));
+    }
+    let level = match args.deny {
+        Deny::Warning => Severity::Warning,
+        Deny::Error => Severity::Error,
+    };
+    if !unreadable.is_empty() {
+        EXIT_INPUT
+    } else if reports.iter().any(|r| r.reaches(level)) {
+        EXIT_REFUSED
+    } else {
+        EXIT_OK
+    }
+}
