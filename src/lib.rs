@@ -31,6 +31,7 @@ pub mod diagnostic;
 pub mod limits;
 pub mod planner;
 pub mod render;
+pub mod rollout;
 pub mod version;
 pub mod yaml;
 

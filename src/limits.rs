@@ -21,3 +21,17 @@ pub const MAX_GRAPH_EDGES: usize = 4_000_000;
 /// Most states the exact simple-path search may visit (only used for `--objective stops` on
 /// graphs whose cycles let the fast search revisit a version; see the planner docs).
 pub const MAX_SIMPLE_PATH_SEARCH_STEPS: usize = 2_000_000;
+
+// ---- Rollout planning (cluster inventories, maintenance windows, `--only`) ----
+
+/// Most nodes in one cluster inventory.
+pub const MAX_INVENTORY_NODES: usize = 10_000;
+/// Longest node name, zone name, cluster name or package name in an inventory, in bytes.
+pub const MAX_INVENTORY_NAME_LEN: usize = 256;
+/// Longest duration accepted for one step estimate or one maintenance window, in seconds (30 days).
+pub const MAX_DURATION_SECS: u64 = 30 * 24 * 3600;
+/// Most maintenance windows in one `--windows` file.
+pub const MAX_WINDOWS: usize = 10_000;
+/// Most rounds of route reconciliation between nodes on different versions (each round adds at
+/// least one shared stage to a node's route, so real clusters need two or three).
+pub const MAX_RECONCILE_ROUNDS: usize = 64;
