@@ -7,6 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 mod plan;
+mod rollout;
 
 /// Plan safe upgrade routes, inspect packages, and order cluster rollouts.
 #[derive(Debug, Parser)]
@@ -26,6 +27,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Plan(plan::PlanArgs),
+    Rollout(rollout::RolloutArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -51,6 +53,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Plan(args) => plan::run(args),
+        Command::Rollout(args) => rollout::run(args),
     };
     ExitCode::from(code)
 }

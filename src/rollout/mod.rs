@@ -159,7 +159,7 @@ pub enum RolloutError {
     /// The target is not in the dependency file.
     #[error(
         "unknown target version `{to}`{}",
-        list(" ; nearest known versions: ", nearest)
+        list("; nearest known versions: ", nearest)
     )]
     UnknownTarget {
         /// The target asked for.
@@ -216,9 +216,13 @@ pub enum RolloutError {
     /// Nodes on different versions cannot converge.
     #[error(
         "the nodes cannot converge: node `{node}` (at `{version}`) cannot pass through stage `{stage}`, \
-         where {} install the binary ({reason}); its own route is {}. Upgrade `{node}` on its own \
+         where {} the binary ({reason}); its own route is {}. Upgrade `{node}` on its own \
          (leave it out with --only) or bring the other nodes to a common version first",
-        if needed_by.is_empty() { "other nodes".to_string() } else { needed_by.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ") },
+        match needed_by.as_slice() {
+            [] => "other nodes install".to_string(),
+            [one] => format!("`{one}` installs"),
+            many => format!("{} install", many.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+        },
         route.join(" -> ")
     )]
     CannotConverge {
@@ -432,13 +436,15 @@ fn select(inv: &Inventory, only: Option<&[String]>) -> Result<Vec<bool>, Rollout
 }
 
 /// The `--only` rule: no secondary or member reaches a stage before the primary has reached it
-/// (already, or earlier in this rollout), no member before the secondary.
+/// (already, or earlier in this rollout), no member before the secondary (when the secondary comes
+/// before it in the cluster order, which it always does without zones).
 fn check_subset(
     graph: &DepGraph,
     inv: &Inventory,
     rec: &Reconciled,
     selected: &[bool],
 ) -> Result<(), RolloutError> {
+    let positions = order::positions(inv);
     let leaders: Vec<usize> = [inv.primary(), inv.secondary()]
         .into_iter()
         .flatten()
@@ -459,7 +465,9 @@ fn check_subset(
                 let Some(leader) = inv.nodes.get(l) else {
                     continue;
                 };
-                if leader.role >= n.role {
+                // Only leaders that come before the node in the cluster order (with zones, a
+                // secondary in a later zone does not hold back an earlier zone's members).
+                if leader.role >= n.role || positions.get(l) > positions.get(i) {
                     continue;
                 }
                 if rec.reached(graph, l, &stage.version) || does(l, &stage.version) {
@@ -530,4 +538,67 @@ pub fn fuzz_inventory(data: &[u8]) {
         debug_assert_eq!(order.len(), inv.nodes.len());
     }
     let _ = windows::parse_windows(text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::packages::{CandidatePackage, MemoryPackageSource, resolve};
+    use super::*;
+
+    fn graph() -> DepGraph {
+        DepGraph::from_path("data/seed-oceanbase-ce-4.2.1.1.yml".as_ref(), None).unwrap()
+    }
+
+    fn pkg(version: &str, release: &str, ok: bool) -> CandidatePackage {
+        CandidatePackage {
+            name: "oceanbase-ce".into(),
+            version: version.into(),
+            release: release.into(),
+            file: format!("oceanbase-ce-{version}-{release}.x86_64.rpm"),
+            digests_ok: ok,
+        }
+    }
+
+    #[test]
+    fn install_steps_resolve_against_a_package_source() {
+        let inv = Inventory::parse(
+            "nodes:\n  - {name: p, role: primary, joined: 1, version: 4.1.0.0}\n  \
+             - {name: m, role: member, joined: 2, version: 4.1.0.0}\n",
+        )
+        .unwrap();
+        let mut r = plan_rollout(&graph(), &inv, &RolloutRequest::new("4.3.0.0")).unwrap();
+        let source = MemoryPackageSource {
+            packages: vec![
+                pkg("4.2.1.1", "100000102023092807.el7", true),
+                pkg("4.2.1.1", "100000102023100100.el7", false),
+                pkg("4.3.0.0", "100000242024032211.el7", false),
+            ],
+        };
+        let missing = resolve(&mut r.steps, &source).unwrap();
+        let first = r.steps[0].package.as_ref().unwrap();
+        assert!(first.resolved);
+        assert_eq!(first.release.as_deref(), Some("100000102023092807.el7"));
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].stage, "4.3.0.0");
+        assert_eq!(missing[0].nodes, ["p", "m"]);
+        assert!(
+            missing[0].reason.contains("digest"),
+            "{}",
+            missing[0].reason
+        );
+    }
+
+    #[test]
+    fn build_specific_stage_needs_a_build_at_least_n() {
+        let spec = PackageSpec::for_stage("oceanbase-ce", "4.1.0.0-100000192023032010");
+        assert_eq!(spec.version, "4.1.0.0");
+        assert_eq!(spec.min_build.as_deref(), Some("100000192023032010"));
+    }
+
+    #[test]
+    fn fuzz_entry_survives_garbage() {
+        fuzz_inventory(b"\xff\xfe");
+        fuzz_inventory(b"nodes: [{name: [a], role: {}, joined: -1, version: ~}]");
+        fuzz_inventory(b"- {start_after: 1, expire: 2}");
+    }
 }
