@@ -428,3 +428,29 @@ fn help_shows_examples_and_exit_codes() {
     );
     assert!(text.contains("redfish-installset"));
 }
+
+/// The JSON Schema in docs/ names exactly the keys the reader accepts.
+#[test]
+fn inventory_schema_matches_the_reader() {
+    use upgrade_planner::rollout::inventory::{ESTIMATE_KEYS, NODE_KEYS, TOP_KEYS};
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("docs/inventory.schema.json").unwrap())
+            .unwrap();
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let sorted = |a: &[&str]| {
+        let mut k: Vec<String> = a.iter().map(|s| s.to_string()).collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&schema["properties"]), sorted(&TOP_KEYS));
+    let node = &schema["$defs"]["node"]["properties"];
+    assert_eq!(keys(node), sorted(&NODE_KEYS));
+    assert_eq!(
+        keys(&node["estimates"]["properties"]),
+        sorted(&ESTIMATE_KEYS)
+    );
+}

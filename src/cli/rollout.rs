@@ -123,8 +123,14 @@ pub fn run(args: RolloutArgs) -> u8 {
         Err(e) => return rollout_failure(ef, &e),
     };
     if let Some(dir) = &args.packages {
-        // The RPM header reader is built in parallel (the RPM issue); the matching rule and the
-        // `PackageSource` trait it plugs into are in `upgrade_planner::rollout::packages`.
+        // Integrator note: the RPM header reader is built in parallel (the RPM issue). To connect it,
+        // implement `upgrade_planner::rollout::packages::PackageSource` over DIR (one
+        // `CandidatePackage` per readable RPM: header Name/Version/Release, file name, and
+        // `digests_ok` from verifying the header and payload digests), then replace this `return`
+        // with: `let mut rollout = rollout;` + `packages::resolve(&mut rollout.steps, &source)`; on
+        // a source error fail with kind `invalid_packages` (exit 2); when the returned list is not
+        // empty, fail with kind `missing_packages`, details `{"missing": list}`, exit 1 (text:
+        // `render::rollout::missing_text`).
         return fail(
             ef,
             ROLLOUT_SCHEMA,
@@ -260,16 +266,9 @@ impl serde::Serialize for ErrorDetails<'_> {
             } => {
                 json!({"node": node, "version": version, "reason": reason})
             }
-            RolloutError::CannotConverge {
-                node,
-                version,
-                stage,
-                needed_by,
-                route,
-                reason,
-            } => json!({
-                "node": node, "version": version, "stage": stage, "needed_by": needed_by,
-                "route": route, "reason": reason
+            RolloutError::CannotConverge(d) => json!({
+                "node": d.node, "version": d.version, "stage": d.stage, "needed_by": d.needed_by,
+                "route": d.route, "reason": d.reason
             }),
             RolloutError::UnknownNodes { names, known } => {
                 json!({"unknown": names, "known": known})

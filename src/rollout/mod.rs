@@ -214,31 +214,8 @@ pub enum RolloutError {
         reason: String,
     },
     /// Nodes on different versions cannot converge.
-    #[error(
-        "the nodes cannot converge: node `{node}` (at `{version}`) cannot pass through stage `{stage}`, \
-         where {} the binary ({reason}); its own route is {}. Upgrade `{node}` on its own \
-         (leave it out with --only) or bring the other nodes to a common version first",
-        match needed_by.as_slice() {
-            [] => "other nodes install".to_string(),
-            [one] => format!("`{one}` installs"),
-            many => format!("{} install", many.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
-        },
-        route.join(" -> ")
-    )]
-    CannotConverge {
-        /// The node that cannot follow.
-        node: String,
-        /// Its version.
-        version: String,
-        /// The stage it cannot reach.
-        stage: String,
-        /// The nodes that install the binary at that stage.
-        needed_by: Vec<String>,
-        /// The node's own route.
-        route: Vec<String>,
-        /// Why (the planner's explanation).
-        reason: String,
-    },
+    #[error("{0}")]
+    CannotConverge(Box<Divergence>),
     /// `--only` names nodes the inventory does not have.
     #[error("--only names unknown node(s): {}; the cluster has: {}", names.join(", "), known.join(", "))]
     UnknownNodes {
@@ -275,6 +252,34 @@ pub enum RolloutError {
     },
 }
 
+/// Why a node cannot converge with the others (see [`RolloutError::CannotConverge`]).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error(
+    "the nodes cannot converge: node `{node}` (at `{version}`) cannot pass through stage `{stage}`, \
+     where {} the binary ({reason}); its own route is {}. Upgrade `{node}` on its own \
+     (leave it out with --only) or bring the other nodes to a common version first",
+    match needed_by.as_slice() {
+        [] => "other nodes install".to_string(),
+        [one] => format!("`{one}` installs"),
+        many => format!("{} install", many.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+    },
+    route.join(" -> ")
+)]
+pub struct Divergence {
+    /// The node that cannot follow.
+    pub node: String,
+    /// Its version.
+    pub version: String,
+    /// The stage it cannot reach.
+    pub stage: String,
+    /// The nodes that install the binary at that stage.
+    pub needed_by: Vec<String>,
+    /// The node's own route.
+    pub route: Vec<String>,
+    /// Why (the planner's explanation).
+    pub reason: String,
+}
+
 fn list(prefix: &str, items: &[String]) -> String {
     if items.is_empty() {
         String::new()
@@ -293,7 +298,7 @@ impl RolloutError {
             RolloutError::UnknownVersion { .. } => "unknown_version",
             RolloutError::PastTarget { .. } => "past_target",
             RolloutError::NoRoute { .. } => "no_route",
-            RolloutError::CannotConverge { .. } => "cannot_converge",
+            RolloutError::CannotConverge(_) => "cannot_converge",
             RolloutError::UnknownNodes { .. } => "unknown_node",
             RolloutError::SubsetOrder { .. } => "subset_order",
             RolloutError::SearchLimit { .. } => "search_limit",

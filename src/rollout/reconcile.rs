@@ -11,8 +11,8 @@
 //! downgrades); a node has no route to the target; a node cannot pass through a stage another node
 //! must install (so the cluster would never run one version at that stage).
 
-use super::RolloutError;
 use super::inventory::Inventory;
+use super::{Divergence, RolloutError};
 use crate::depgraph::DepGraph;
 use crate::limits;
 use crate::planner::{Objective, PlanError, PlanRequest, StageKind, Target};
@@ -182,14 +182,14 @@ pub fn reconcile(
                     } else {
                         needed.first().copied().unwrap_or(to)
                     };
-                    RolloutError::CannotConverge {
+                    RolloutError::CannotConverge(Box::new(Divergence {
                         node: node_name(inv, i),
                         version: name(w.start),
                         stage: name(blocked),
                         needed_by: owners.get(&blocked).cloned().unwrap_or_default(),
                         route: w.path.iter().map(|&ix| name(ix)).collect(),
                         reason: e.to_string(),
-                    }
+                    }))
                 })?;
                 path.extend(seg.into_iter().skip(1));
                 stages.extend(seg_stages);
