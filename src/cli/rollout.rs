@@ -74,7 +74,8 @@ pub struct RolloutArgs {
     /// (`start_after`/`expire` in ISO 8601, as Redfish maintenance windows).
     #[arg(long, value_name = "FILE")]
     windows: Option<PathBuf>,
-    /// Resolve every install_binary step to an RPM in this directory (by its headers).
+    /// Resolve every install_binary step to an RPM in this directory (by its headers). Not
+    /// available in this build yet: answers `packages_unavailable` (exit 2).
     #[arg(long, value_name = "DIR")]
     packages: Option<PathBuf>,
     /// Output format.
