@@ -35,6 +35,7 @@ pub mod lint;
 pub mod planner;
 pub mod render;
 pub mod synth;
+pub mod rollout;
 pub mod version;
 pub mod yaml;
 

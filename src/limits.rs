@@ -31,3 +31,17 @@ pub const MAX_LINT_REACHABILITY_WORK: usize = 200_000_000;
 /// Most versions (the union of both files) `diff` compares: it plans every ordered pair, so the
 /// work grows with the square of this number.
 pub const MAX_DIFF_VERSIONS: usize = 1_000;
+
+// ---- Rollout planning (cluster inventories, maintenance windows, `--only`) ----
+
+/// Most nodes in one cluster inventory.
+pub const MAX_INVENTORY_NODES: usize = 10_000;
+/// Longest node name, zone name, cluster name or package name in an inventory, in bytes.
+pub const MAX_INVENTORY_NAME_LEN: usize = 256;
+/// Longest duration accepted for one step estimate or one maintenance window, in seconds (30 days).
+pub const MAX_DURATION_SECS: u64 = 30 * 24 * 3600;
+/// Most maintenance windows in one `--windows` file.
+pub const MAX_WINDOWS: usize = 10_000;
+/// Most rounds of route reconciliation between nodes on different versions (each round adds at
+/// least one shared stage to a node's route, so real clusters need two or three).
+pub const MAX_RECONCILE_ROUNDS: usize = 64;

@@ -10,6 +10,7 @@ mod diff;
 mod graph;
 mod lint;
 mod plan;
+mod rollout;
 
 /// Plan safe upgrade routes, inspect packages, and order cluster rollouts.
 #[derive(Debug, Parser)]
@@ -32,6 +33,7 @@ enum Command {
     Lint(lint::LintArgs),
     Diff(diff::DiffArgs),
     Graph(graph::GraphArgs),
+    Rollout(rollout::RolloutArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -60,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Rollout(args) => rollout::run(args),
     };
     ExitCode::from(code)
 }

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod graph;
 pub mod lint;
 pub mod plan;
+pub mod rollout;
 
 /// Pads a table: every row is a list of cells; columns are left-aligned to their widest cell
 /// (width in characters), separated by two spaces, each line indented by `indent` spaces.

@@ -1,0 +1,290 @@
+//! `upgrade-planner rollout`: which nodes, in which order, in which maintenance window.
+
+use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json, print_out};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+use std::time::Duration;
+use upgrade_planner::rollout::inventory::{Inventory, InventoryError, parse_duration};
+use upgrade_planner::rollout::windows::{WindowSpec, windows_from_path};
+use upgrade_planner::rollout::{
+    ROLLOUT_SCHEMA, RolloutError, RolloutRequest, handoff, plan_rollout,
+};
+use upgrade_planner::{DepGraph, LoadError, Objective, VersionScheme, render};
+
+/// Output formats of `rollout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RolloutFormat {
+    /// Aligned text for people.
+    #[default]
+    Text,
+    /// The `upgrade-planner/rollout/v1` document an orchestrator consumes.
+    Json,
+    /// A runbook with a checkbox per step.
+    Markdown,
+    /// For each stage, the Pulp consumer-group content install request body.
+    PulpUnits,
+    /// For each stage, a Redfish install-set body whose Sequence lists the component files in order.
+    RedfishInstallset,
+}
+
+impl RolloutFormat {
+    /// The shared format errors are reported in: JSON for the machine formats.
+    fn error_format(self) -> Format {
+        match self {
+            RolloutFormat::Text | RolloutFormat::Markdown => Format::Text,
+            _ => Format::Json,
+        }
+    }
+}
+
+/// Plan a cluster rollout: the nodes, in order, at every stage of the route, packed into maintenance windows.
+///
+/// At every stage (each binary stop, then the target) the primary goes first, the secondary
+/// second, then the other nodes in the order they joined; with zones, a zone's nodes go together
+/// and the primary's zone goes first. Nodes at or past a stage skip it; nodes on different
+/// versions get their own routes and converge on shared stages. Each node runs install_binary,
+/// run_upgrade_scripts, reboot (asynchronous for the primary) and verify. See docs/rollout.md.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    upgrade-planner rollout --deps data/seed-oceanbase-ce-4.2.1.1.yml --cluster cluster.yml --to 4.3.0.0\n  \
+    upgrade-planner rollout --deps deps.yml --cluster cluster.json --to 4.3.0.0 --window 4h --format markdown\n  \
+    upgrade-planner rollout --deps deps.yml --cluster cluster.yml --to 4.3.0.0 --only node-1,node-2 --windows windows.yml --format json\n\n\
+    Exit codes: 0 planned and everything fits; 1 refused (unknown_target, deprecated_target, unknown_version,\n\
+    past_target, no_route, cannot_converge, subset_order) or some steps do not fit the windows (the output\n\
+    lists them); 2 usage error or unreadable/invalid input (invalid_document, invalid_inventory,\n\
+    invalid_windows, unknown_node, packages_unavailable).")]
+pub struct RolloutArgs {
+    /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
+    #[arg(long, value_name = "FILE")]
+    deps: PathBuf,
+    /// The cluster inventory, YAML or JSON (see docs/inventory.schema.json).
+    #[arg(long, value_name = "FILE")]
+    cluster: PathBuf,
+    /// The target version, or `latest` (the newest the least advanced node can reach).
+    #[arg(long, value_name = "VERSION|latest")]
+    to: String,
+    /// Upgrade only these nodes (comma-separated). They must respect the order: no node before
+    /// the primary (and, for members, the secondary) has reached the stage.
+    #[arg(long, value_name = "NODE,...", value_delimiter = ',')]
+    only: Option<Vec<String>>,
+    /// Pack the steps into windows of this length (40m, 4h, 1h30m, PT4H).
+    #[arg(long, value_name = "DURATION", value_parser = parse_window, conflicts_with = "windows")]
+    window: Option<Duration>,
+    /// Pack the steps into the windows listed in this YAML or JSON file
+    /// (`start_after`/`expire` in ISO 8601, as Redfish maintenance windows).
+    #[arg(long, value_name = "FILE")]
+    windows: Option<PathBuf>,
+    /// Resolve every install_binary step to an RPM in this directory (by its headers). Not
+    /// available in this build yet: answers `packages_unavailable` (exit 2).
+    #[arg(long, value_name = "DIR")]
+    packages: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RolloutFormat::Text)]
+    format: RolloutFormat,
+    /// What each node's route minimises first.
+    #[arg(long, value_enum, default_value_t = Objective::Hops)]
+    objective: Objective,
+    /// Version scheme of the dependency file (default: detected).
+    #[arg(long, value_name = "oceanbase|semver")]
+    scheme: Option<VersionScheme>,
+}
+
+fn parse_window(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d.is_zero() {
+        return Err("a window must be longer than 0s".into());
+    }
+    Ok(d)
+}
+
+pub fn run(args: RolloutArgs) -> u8 {
+    let ef = args.format.error_format();
+    let graph = match DepGraph::from_path(&args.deps, args.scheme) {
+        Ok(g) => g,
+        Err(e) => return load_failure(ef, &e),
+    };
+    let inv = match Inventory::from_path(&args.cluster) {
+        Ok(i) => i,
+        Err(e) => return input_failure(ef, "invalid_inventory", &e),
+    };
+    let mut request = RolloutRequest::new(&args.to);
+    request.objective = args.objective;
+    request.only = args.only.clone();
+    if let Some(d) = args.window {
+        request.windows = Some(WindowSpec::Length(d));
+    }
+    if let Some(path) = &args.windows {
+        match windows_from_path(path) {
+            Ok(list) => request.windows = Some(WindowSpec::List(list)),
+            Err(e) => return input_failure(ef, "invalid_windows", &e),
+        }
+    }
+    let rollout = match plan_rollout(&graph, &inv, &request) {
+        Ok(r) => r,
+        Err(e) => return rollout_failure(ef, &e),
+    };
+    if let Some(dir) = &args.packages {
+        // Integrator note: the RPM header reader is built in parallel (the RPM issue). To connect it,
+        // implement `upgrade_planner::rollout::packages::PackageSource` over DIR (one
+        // `CandidatePackage` per readable RPM: header Name/Version/Release, file name, and
+        // `digests_ok` from verifying the header and payload digests), then replace this `return`
+        // with: `let mut rollout = rollout;` + `packages::resolve(&mut rollout.steps, &source)`; on
+        // a source error fail with kind `invalid_packages` (exit 2); when the returned list is not
+        // empty, fail with kind `missing_packages`, details `{"missing": list}`, exit 1 (text:
+        // `render::rollout::missing_text`).
+        return fail(
+            ef,
+            ROLLOUT_SCHEMA,
+            "packages_unavailable",
+            &format!(
+                "--packages {} is not available in this build yet: reading RPM headers comes with the RPM \
+                 inspection feature; run without --packages (install_binary steps then name the package, \
+                 version and minimum build, unresolved)",
+                dir.display()
+            ),
+            None,
+            EXIT_INPUT,
+        );
+    }
+    match args.format {
+        RolloutFormat::Json => print_json(&rollout),
+        RolloutFormat::Text => print_out(&render::rollout::to_text(&rollout)),
+        RolloutFormat::Markdown => print_out(&render::rollout::to_markdown(&rollout)),
+        RolloutFormat::PulpUnits => print_json(&handoff::pulp_units(&rollout)),
+        RolloutFormat::RedfishInstallset => print_json(&handoff::redfish_installset(&rollout)),
+    }
+    if rollout.unscheduled.is_empty() {
+        EXIT_OK
+    } else {
+        if ef == Format::Text {
+            super::print_err(&format!(
+                "error: {} step(s) do not fit the windows: {}",
+                rollout.unscheduled.len(),
+                rollout.unscheduled_reason.as_deref().unwrap_or("")
+            ));
+        }
+        EXIT_REFUSED
+    }
+}
+
+fn diagnostics_json(file: &str, diags: &[upgrade_planner::Diagnostic]) -> serde_json::Value {
+    serde_json::json!({
+        "diagnostics": diags.iter().map(|d| render::diagnostics::to_json(file, d)).collect::<Vec<_>>()
+    })
+}
+
+fn load_failure(format: Format, e: &LoadError) -> u8 {
+    let details = match e {
+        LoadError::Invalid { file, diagnostics } => Some(diagnostics_json(
+            &file
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_default(),
+            diagnostics,
+        )),
+        LoadError::Io { .. } => None,
+    };
+    fail(
+        format,
+        ROLLOUT_SCHEMA,
+        "invalid_document",
+        &e.to_string(),
+        details,
+        EXIT_INPUT,
+    )
+}
+
+fn input_failure(format: Format, kind: &str, e: &InventoryError) -> u8 {
+    let details = match e {
+        InventoryError::Invalid { file, diagnostics } => Some(diagnostics_json(
+            &file
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_default(),
+            diagnostics,
+        )),
+        InventoryError::Io { .. } => None,
+    };
+    let what = if kind == "invalid_inventory" {
+        "invalid cluster inventory"
+    } else {
+        "invalid windows file"
+    };
+    let message = match e {
+        InventoryError::Invalid { .. } => format!("{what}: {e}"),
+        InventoryError::Io { .. } => e.to_string(),
+    };
+    fail(format, ROLLOUT_SCHEMA, kind, &message, details, EXIT_INPUT)
+}
+
+fn rollout_failure(format: Format, e: &RolloutError) -> u8 {
+    let details = serde_json::to_value(ErrorDetails(e)).ok();
+    let exit = if e.is_input_error() {
+        EXIT_INPUT
+    } else {
+        EXIT_REFUSED
+    };
+    fail(
+        format,
+        ROLLOUT_SCHEMA,
+        e.kind(),
+        &e.to_string(),
+        details,
+        exit,
+    )
+}
+
+/// The structured fields of a refusal, merged into the JSON `error` object.
+struct ErrorDetails<'a>(&'a RolloutError);
+
+impl serde::Serialize for ErrorDetails<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde_json::json;
+        let v = match self.0 {
+            RolloutError::EmptyCluster => json!({}),
+            RolloutError::UnknownTarget { nearest, .. } => json!({"nearest": nearest}),
+            RolloutError::DeprecatedTarget { alternatives, .. } => {
+                json!({"alternatives": alternatives})
+            }
+            RolloutError::UnknownVersion {
+                node,
+                version,
+                nearest,
+            } => {
+                json!({"node": node, "version": version, "nearest": nearest})
+            }
+            RolloutError::PastTarget {
+                node,
+                version,
+                target,
+            } => {
+                json!({"node": node, "version": version, "target": target})
+            }
+            RolloutError::NoRoute {
+                node,
+                version,
+                reason,
+            } => {
+                json!({"node": node, "version": version, "reason": reason})
+            }
+            RolloutError::CannotConverge(d) => json!({
+                "node": d.node, "version": d.version, "stage": d.stage, "needed_by": d.needed_by,
+                "route": d.route, "reason": d.reason
+            }),
+            RolloutError::UnknownNodes { names, known } => {
+                json!({"unknown": names, "known": known})
+            }
+            RolloutError::SubsetOrder {
+                node,
+                stage,
+                first,
+                first_role,
+                ..
+            } => {
+                json!({"node": node, "stage": stage, "must_come_first": first, "must_come_first_role": first_role})
+            }
+            RolloutError::SearchLimit { steps } => json!({"steps": steps}),
+        };
+        v.serialize(s)
+    }
+}

@@ -1,0 +1,609 @@
+//! Rollout planning: which nodes of a cluster, in which order, in which maintenance window.
+//!
+//! * [`inventory`]: the cluster inventory (YAML or JSON) with validation.
+//! * [`order`]: node order at every stage (primary, secondary, then join order; zones together).
+//! * [`reconcile`]: routes for nodes on different versions, converged on shared stages.
+//! * [`steps`]: typed steps (`install_binary`, `run_upgrade_scripts`, `reboot`, `verify`).
+//! * [`windows`]: packing steps into maintenance windows without reordering them.
+//! * [`packages`]: resolving `install_binary` steps to real packages through a [`packages::PackageSource`].
+//! * [`handoff`]: bodies for Pulp and Redfish; text and Markdown live in [`crate::render::rollout`].
+//!
+//! ```
+//! use upgrade_planner::DepGraph;
+//! use upgrade_planner::rollout::{inventory::Inventory, plan_rollout, RolloutRequest};
+//!
+//! let graph = DepGraph::from_yaml_str(
+//!     "- version: 4.2.1.0\n  can_be_upgraded_to: [4.2.1.1]\n",
+//! )?;
+//! let inv = Inventory::parse("nodes:\n\
+//!   - {name: b, role: member, joined: 2, version: 4.2.1.0}\n\
+//!   - {name: a, role: primary, joined: 1, version: 4.2.1.0}\n")?;
+//! let rollout = plan_rollout(&graph, &inv, &RolloutRequest::new("4.2.1.1"))?;
+//! assert_eq!(rollout.steps[0].node, "a");
+//! assert_eq!(rollout.steps[0].action.as_str(), "install_binary");
+//! assert_eq!(rollout.steps.len(), 8);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod handoff;
+pub mod inventory;
+pub mod order;
+pub mod packages;
+pub mod reconcile;
+pub mod steps;
+pub mod windows;
+
+use crate::depgraph::DepGraph;
+use crate::planner::{Objective, StageKind, Target};
+use inventory::{Inventory, Role};
+use reconcile::{NodeRoute, Reconciled};
+use serde::Serialize;
+use steps::{Action, PackageSpec, Step};
+use thiserror::Error;
+use windows::{Packing, WindowSpec, WindowUse};
+
+/// The `schema` value of the JSON output.
+pub const ROLLOUT_SCHEMA: &str = "upgrade-planner/rollout/v1";
+
+/// What to roll out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolloutRequest {
+    /// The target version (or `latest`: the newest the least advanced node can reach).
+    pub to: Target,
+    /// Upgrade only these nodes (by name); `None`: the whole cluster.
+    pub only: Option<Vec<String>>,
+    /// Maintenance windows to pack the steps into.
+    pub windows: Option<WindowSpec>,
+    /// The planner's objective for every node's route.
+    pub objective: Objective,
+}
+
+impl RolloutRequest {
+    /// A rollout of the whole cluster to `to` (`latest` is accepted), no windows.
+    pub fn new(to: &str) -> Self {
+        RolloutRequest {
+            to: if to == "latest" {
+                Target::Latest
+            } else {
+                Target::Version(to.to_string())
+            },
+            only: None,
+            windows: None,
+            objective: Objective::Hops,
+        }
+    }
+
+    /// Upgrades only these nodes.
+    #[must_use]
+    pub fn only(mut self, nodes: Vec<String>) -> Self {
+        self.only = Some(nodes);
+        self
+    }
+
+    /// Packs the steps into these windows.
+    #[must_use]
+    pub fn windows(mut self, spec: WindowSpec) -> Self {
+        self.windows = Some(spec);
+        self
+    }
+}
+
+/// A stage of the rollout and the nodes that take part, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RolloutStage {
+    /// The version installed at this stage.
+    pub version: String,
+    /// `binary_stop` or `target`.
+    pub kind: StageKind,
+    /// The nodes upgraded at this stage in this rollout, in order.
+    pub nodes: Vec<String>,
+    /// Nodes skipped at this stage because they are already at or past it.
+    pub skipped: Vec<String>,
+}
+
+/// One node's summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeSummary {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Zone, if any.
+    pub zone: Option<String>,
+    /// The `joined` value as written (a number or an RFC 3339 time).
+    pub joined: String,
+    /// Position in the cluster's upgrade order (0: first).
+    pub position: usize,
+    /// Whether this rollout upgrades the node (false: left out by `--only`).
+    pub selected: bool,
+    /// The node's reconciled route.
+    pub route: NodeRoute,
+}
+
+/// The whole rollout: what the JSON output is, field by field (see `docs/rollout.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rollout {
+    /// Always [`ROLLOUT_SCHEMA`].
+    pub schema: &'static str,
+    /// The cluster's name, if the inventory gives one.
+    pub cluster: Option<String>,
+    /// The target version.
+    pub target: String,
+    /// The `--only` subset in cluster order, or null for the whole cluster.
+    pub only: Option<Vec<String>>,
+    /// The stages, in order, with the nodes upgraded at each.
+    pub stages: Vec<RolloutStage>,
+    /// The maintenance windows used (empty without `--window`/`--windows`).
+    pub windows: Vec<WindowUse>,
+    /// Every step, in execution order.
+    pub steps: Vec<Step>,
+    /// Indexes of steps that do not fit the windows (a tail of `steps`).
+    pub unscheduled: Vec<usize>,
+    /// Why those steps do not fit.
+    pub unscheduled_reason: Option<String>,
+    /// How many windows the whole cluster would need (with windows given; null when the whole
+    /// cluster does not fit them).
+    pub cluster_windows_needed: Option<usize>,
+    /// The sum of every step's estimate, in seconds.
+    pub total_seconds: u64,
+    /// Every node in cluster order with its route.
+    pub nodes: Vec<NodeSummary>,
+}
+
+/// Why a rollout was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RolloutError {
+    /// The inventory has no nodes.
+    #[error("the inventory has no nodes")]
+    EmptyCluster,
+    /// The target is not in the dependency file.
+    #[error(
+        "unknown target version `{to}`{}",
+        list("; nearest known versions: ", nearest)
+    )]
+    UnknownTarget {
+        /// The target asked for.
+        to: String,
+        /// Nearest known versions.
+        nearest: Vec<String>,
+    },
+    /// The target is deprecated.
+    #[error(
+        "target `{to}` is deprecated and cannot be upgraded to{}",
+        list("; upgrade to one of: ", alternatives)
+    )]
+    DeprecatedTarget {
+        /// The target asked for.
+        to: String,
+        /// Versions to aim for instead.
+        alternatives: Vec<String>,
+    },
+    /// A node's installed version is not in the dependency file.
+    #[error(
+        "node `{node}` runs `{version}`, which the dependency file does not know{}",
+        list("; nearest known versions: ", nearest)
+    )]
+    UnknownVersion {
+        /// The node.
+        node: String,
+        /// Its installed version.
+        version: String,
+        /// Nearest known versions.
+        nearest: Vec<String>,
+    },
+    /// A node is already past the target.
+    #[error(
+        "node `{node}` runs `{version}`, past the target `{target}`; downgrades are not planned: choose a target at or after `{version}`"
+    )]
+    PastTarget {
+        /// The node.
+        node: String,
+        /// Its version.
+        version: String,
+        /// The target.
+        target: String,
+    },
+    /// A node has no route to the target.
+    #[error("node `{node}` (at `{version}`) cannot be upgraded: {reason}")]
+    NoRoute {
+        /// The node.
+        node: String,
+        /// Its installed version.
+        version: String,
+        /// The planner's explanation.
+        reason: String,
+    },
+    /// Nodes on different versions cannot converge.
+    #[error("{0}")]
+    CannotConverge(Box<Divergence>),
+    /// `--only` names nodes the inventory does not have.
+    #[error("--only names unknown node(s): {}; the cluster has: {}", names.join(", "), known.join(", "))]
+    UnknownNodes {
+        /// The unknown names.
+        names: Vec<String>,
+        /// Every node's name.
+        known: Vec<String>,
+    },
+    /// The subset breaks the order rule.
+    #[error(
+        "the subset breaks the upgrade order: `{node}` ({role}) would reach stage `{stage}` before the {first_role} \
+         `{first}` (at `{first_version}`) has reached it; `{first}` must come first: add it to --only, or \
+         upgrade it in an earlier window"
+    )]
+    SubsetOrder {
+        /// The node that would go too early.
+        node: String,
+        /// Its role.
+        role: Role,
+        /// The stage.
+        stage: String,
+        /// The node that must come first.
+        first: String,
+        /// Its role (`primary` or `secondary`).
+        first_role: Role,
+        /// Its installed version.
+        first_version: String,
+    },
+    /// The planner's exact search hit its budget.
+    #[error("the route search is too large (more than {steps} steps); use --objective hops")]
+    SearchLimit {
+        /// The budget.
+        steps: usize,
+    },
+}
+
+/// Why a node cannot converge with the others (see [`RolloutError::CannotConverge`]).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error(
+    "the nodes cannot converge: node `{node}` (at `{version}`) cannot pass through stage `{stage}`, \
+     where {} the binary ({reason}); its own route is {}. Upgrade `{node}` on its own \
+     (leave it out with --only) or bring the other nodes to a common version first",
+    match needed_by.as_slice() {
+        [] => "other nodes install".to_string(),
+        [one] => format!("`{one}` installs"),
+        many => format!("{} install", many.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+    },
+    route.join(" -> ")
+)]
+pub struct Divergence {
+    /// The node that cannot follow.
+    pub node: String,
+    /// Its version.
+    pub version: String,
+    /// The stage it cannot reach.
+    pub stage: String,
+    /// The nodes that install the binary at that stage.
+    pub needed_by: Vec<String>,
+    /// The node's own route.
+    pub route: Vec<String>,
+    /// Why (the planner's explanation).
+    pub reason: String,
+}
+
+fn list(prefix: &str, items: &[String]) -> String {
+    if items.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}{}", items.join(", "))
+    }
+}
+
+impl RolloutError {
+    /// Stable snake_case kind for JSON output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RolloutError::EmptyCluster => "invalid_inventory",
+            RolloutError::UnknownTarget { .. } => "unknown_target",
+            RolloutError::DeprecatedTarget { .. } => "deprecated_target",
+            RolloutError::UnknownVersion { .. } => "unknown_version",
+            RolloutError::PastTarget { .. } => "past_target",
+            RolloutError::NoRoute { .. } => "no_route",
+            RolloutError::CannotConverge(_) => "cannot_converge",
+            RolloutError::UnknownNodes { .. } => "unknown_node",
+            RolloutError::SubsetOrder { .. } => "subset_order",
+            RolloutError::SearchLimit { .. } => "search_limit",
+        }
+    }
+
+    /// Whether the refusal is about the input (exit 2) rather than the plan (exit 1).
+    pub fn is_input_error(&self) -> bool {
+        matches!(
+            self,
+            RolloutError::EmptyCluster
+                | RolloutError::UnknownNodes { .. }
+                | RolloutError::SearchLimit { .. }
+        )
+    }
+}
+
+/// Plans the rollout of `inv` to the request's target on `graph`.
+pub fn plan_rollout(
+    graph: &DepGraph,
+    inv: &Inventory,
+    request: &RolloutRequest,
+) -> Result<Rollout, RolloutError> {
+    if inv.nodes.is_empty() {
+        return Err(RolloutError::EmptyCluster);
+    }
+    let rec = reconcile::reconcile(graph, inv, &request.to, request.objective)?;
+    let order = order::cluster_order(inv);
+    let positions = order::positions(inv);
+    let selected = select(inv, request.only.as_deref())?;
+    if request.only.is_some() {
+        check_subset(graph, inv, &rec, &selected)?;
+    }
+    let mut steps = build_steps(inv, &rec, &order, &selected);
+    let (windows, unscheduled, reason, needed) = match &request.windows {
+        None => (Vec::new(), Vec::new(), None, None),
+        Some(spec) => {
+            let Packing {
+                windows,
+                unscheduled,
+                reason,
+            } = windows::pack(&mut steps, spec);
+            let needed = if request.only.is_some() {
+                let all = vec![true; inv.nodes.len()];
+                let mut full = build_steps(inv, &rec, &order, &all);
+                let p = windows::pack(&mut full, spec);
+                p.unscheduled.is_empty().then_some(p.windows.len())
+            } else {
+                unscheduled.is_empty().then_some(windows.len())
+            };
+            (windows, unscheduled, reason, needed)
+        }
+    };
+    let stages = rec
+        .stages
+        .iter()
+        .map(|s| RolloutStage {
+            version: s.version.clone(),
+            kind: s.kind,
+            nodes: order
+                .iter()
+                .filter(|&&i| {
+                    selected.get(i).copied().unwrap_or(false)
+                        && rec
+                            .routes
+                            .get(i)
+                            .is_some_and(|r| r.stages.contains(&s.version))
+                })
+                .filter_map(|&i| inv.nodes.get(i).map(|n| n.name.clone()))
+                .collect(),
+            skipped: order
+                .iter()
+                .filter(|&&i| rec.reached(graph, i, &s.version))
+                .filter_map(|&i| inv.nodes.get(i).map(|n| n.name.clone()))
+                .collect(),
+        })
+        .collect();
+    let nodes = order
+        .iter()
+        .filter_map(|&i| {
+            let n = inv.nodes.get(i)?;
+            Some(NodeSummary {
+                name: n.name.clone(),
+                role: n.role,
+                zone: n.zone.clone(),
+                joined: n.joined.to_string(),
+                position: positions.get(i).copied().unwrap_or(0),
+                selected: selected.get(i).copied().unwrap_or(false),
+                route: rec.routes.get(i)?.clone(),
+            })
+        })
+        .collect();
+    Ok(Rollout {
+        schema: ROLLOUT_SCHEMA,
+        cluster: inv.cluster.clone(),
+        target: rec.target.clone(),
+        only: request.only.as_ref().map(|_| {
+            order
+                .iter()
+                .filter(|&&i| selected.get(i).copied().unwrap_or(false))
+                .filter_map(|&i| inv.nodes.get(i).map(|n| n.name.clone()))
+                .collect()
+        }),
+        stages,
+        windows,
+        total_seconds: steps.iter().map(|s| s.estimate_seconds).sum(),
+        steps,
+        unscheduled,
+        unscheduled_reason: reason,
+        cluster_windows_needed: needed,
+        nodes,
+    })
+}
+
+/// Which nodes take part: all, or the `--only` names (every name must exist).
+fn select(inv: &Inventory, only: Option<&[String]>) -> Result<Vec<bool>, RolloutError> {
+    let Some(names) = only else {
+        return Ok(vec![true; inv.nodes.len()]);
+    };
+    let mut selected = vec![false; inv.nodes.len()];
+    let mut unknown = Vec::new();
+    for name in names {
+        match inv.find(name) {
+            Some(i) => {
+                if let Some(s) = selected.get_mut(i) {
+                    *s = true;
+                }
+            }
+            None => unknown.push(name.clone()),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(selected)
+    } else {
+        Err(RolloutError::UnknownNodes {
+            names: unknown,
+            known: inv.nodes.iter().map(|n| n.name.clone()).collect(),
+        })
+    }
+}
+
+/// The `--only` rule: no secondary or member reaches a stage before the primary has reached it
+/// (already, or earlier in this rollout), no member before the secondary (when the secondary comes
+/// before it in the cluster order, which it always does without zones).
+fn check_subset(
+    graph: &DepGraph,
+    inv: &Inventory,
+    rec: &Reconciled,
+    selected: &[bool],
+) -> Result<(), RolloutError> {
+    let positions = order::positions(inv);
+    let leaders: Vec<usize> = [inv.primary(), inv.secondary()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let does = |i: usize, stage: &str| {
+        selected.get(i).copied().unwrap_or(false)
+            && rec
+                .routes
+                .get(i)
+                .is_some_and(|r| r.stages.iter().any(|s| s == stage))
+    };
+    for stage in &rec.stages {
+        for (i, n) in inv.nodes.iter().enumerate() {
+            if !does(i, &stage.version) {
+                continue;
+            }
+            for &l in &leaders {
+                let Some(leader) = inv.nodes.get(l) else {
+                    continue;
+                };
+                // Only leaders that come before the node in the cluster order (with zones, a
+                // secondary in a later zone does not hold back an earlier zone's members).
+                if leader.role >= n.role || positions.get(l) > positions.get(i) {
+                    continue;
+                }
+                if rec.reached(graph, l, &stage.version) || does(l, &stage.version) {
+                    continue;
+                }
+                return Err(RolloutError::SubsetOrder {
+                    node: n.name.clone(),
+                    role: n.role,
+                    stage: stage.version.clone(),
+                    first: leader.name.clone(),
+                    first_role: leader.role,
+                    first_version: leader.version.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The steps: for every stage, for every selected node in cluster order that installs the binary
+/// at that stage, its four steps.
+fn build_steps(inv: &Inventory, rec: &Reconciled, order: &[usize], selected: &[bool]) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for stage in &rec.stages {
+        for &i in order {
+            let (Some(n), Some(route)) = (inv.nodes.get(i), rec.routes.get(i)) else {
+                continue;
+            };
+            if !selected.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let Some(pos) = route.stages.iter().position(|s| *s == stage.version) else {
+                continue;
+            };
+            let from = match pos.checked_sub(1).and_then(|p| route.stages.get(p)) {
+                Some(prev) => prev.clone(),
+                None => route.start.clone(),
+            };
+            for action in Action::ALL {
+                steps.push(Step {
+                    index: steps.len(),
+                    stage: stage.version.clone(),
+                    node: n.name.clone(),
+                    action,
+                    window: None,
+                    package: (action == Action::InstallBinary)
+                        .then(|| PackageSpec::for_stage(&inv.package, &stage.version)),
+                    role: n.role,
+                    zone: n.zone.clone(),
+                    from: from.clone(),
+                    asynchronous: action == Action::Reboot && n.role == Role::Primary,
+                    estimate_seconds: action.estimate(&n.estimates).as_secs(),
+                });
+            }
+        }
+    }
+    steps
+}
+
+/// Entry point for fuzzing and corpus replay: parses `data` as an inventory and as a windows file,
+/// and orders a valid inventory. Never panics.
+pub fn fuzz_inventory(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(inv) = Inventory::parse(text) {
+        let order = order::cluster_order(&inv);
+        debug_assert_eq!(order.len(), inv.nodes.len());
+    }
+    let _ = windows::parse_windows(text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::packages::{CandidatePackage, MemoryPackageSource, resolve};
+    use super::*;
+
+    fn graph() -> DepGraph {
+        DepGraph::from_path("data/seed-oceanbase-ce-4.2.1.1.yml".as_ref(), None).unwrap()
+    }
+
+    fn pkg(version: &str, release: &str, ok: bool) -> CandidatePackage {
+        CandidatePackage {
+            name: "oceanbase-ce".into(),
+            version: version.into(),
+            release: release.into(),
+            file: format!("oceanbase-ce-{version}-{release}.x86_64.rpm"),
+            digests_ok: ok,
+        }
+    }
+
+    #[test]
+    fn install_steps_resolve_against_a_package_source() {
+        let inv = Inventory::parse(
+            "nodes:\n  - {name: p, role: primary, joined: 1, version: 4.1.0.0}\n  \
+             - {name: m, role: member, joined: 2, version: 4.1.0.0}\n",
+        )
+        .unwrap();
+        let mut r = plan_rollout(&graph(), &inv, &RolloutRequest::new("4.3.0.0")).unwrap();
+        let source = MemoryPackageSource {
+            packages: vec![
+                pkg("4.2.1.1", "100000102023092807.el7", true),
+                pkg("4.2.1.1", "100000102023100100.el7", false),
+                pkg("4.3.0.0", "100000242024032211.el7", false),
+            ],
+        };
+        let missing = resolve(&mut r.steps, &source).unwrap();
+        let first = r.steps[0].package.as_ref().unwrap();
+        assert!(first.resolved);
+        assert_eq!(first.release.as_deref(), Some("100000102023092807.el7"));
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].stage, "4.3.0.0");
+        assert_eq!(missing[0].nodes, ["p", "m"]);
+        assert!(
+            missing[0].reason.contains("digest"),
+            "{}",
+            missing[0].reason
+        );
+    }
+
+    #[test]
+    fn build_specific_stage_needs_a_build_at_least_n() {
+        let spec = PackageSpec::for_stage("oceanbase-ce", "4.1.0.0-100000192023032010");
+        assert_eq!(spec.version, "4.1.0.0");
+        assert_eq!(spec.min_build.as_deref(), Some("100000192023032010"));
+    }
+
+    #[test]
+    fn fuzz_entry_survives_garbage() {
+        fuzz_inventory(b"\xff\xfe");
+        fuzz_inventory(b"nodes: [{name: [a], role: {}, joined: -1, version: ~}]");
+        fuzz_inventory(b"- {start_after: 1, expire: 2}");
+    }
+}
