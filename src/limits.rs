@@ -21,3 +21,17 @@ pub const MAX_GRAPH_EDGES: usize = 4_000_000;
 /// Most states the exact simple-path search may visit (only used for `--objective stops` on
 /// graphs whose cycles let the fast search revisit a version; see the planner docs).
 pub const MAX_SIMPLE_PATH_SEARCH_STEPS: usize = 2_000_000;
+
+// --- NetApp NPM package metadata (`crate::npm`) ---
+
+/// Largest NPM metadata input (text or XML) accepted, in bytes. Real metadata is well under a
+/// kilobyte; the limit leaves room for generated benchmark inputs of tens of megabytes.
+pub const MAX_NPM_BYTES: usize = 64 * 1024 * 1024;
+/// Most items (name/value pairs) in one NPM metadata input.
+pub const MAX_NPM_ITEMS: usize = 1_000_000;
+/// Most values one multi-valued NPM item may be split into.
+pub const MAX_NPM_VALUES_PER_ITEM: usize = 10_000;
+/// Most findings (warnings) kept for one NPM input; further ones are summarised in one note.
+pub const MAX_NPM_FINDINGS: usize = 1_000;
+/// Deepest XML element nesting accepted in the NPM XML form (the ZAPI shape needs 5 levels).
+pub const MAX_NPM_XML_DEPTH: usize = 256;
