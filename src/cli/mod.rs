@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::process::ExitCode;
 
+mod npm;
 mod plan;
 
 /// Plan safe upgrade routes, inspect packages, and order cluster rollouts.
@@ -26,6 +27,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Plan(plan::PlanArgs),
+    Npm(npm::NpmArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -51,6 +53,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Plan(args) => plan::run(args),
+        Command::Npm(args) => npm::run(args),
     };
     ExitCode::from(code)
 }

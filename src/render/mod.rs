@@ -4,6 +4,7 @@
 //! strips them when `NO_COLOR` is set or the output is not a terminal.
 
 pub mod diagnostics;
+pub mod npm;
 pub mod plan;
 
 /// Pads a table: every row is a list of cells; columns are left-aligned to their widest cell
