@@ -10,6 +10,7 @@
 //! * [`depgraph`]: the upgrade-dependency document and the graph built from it.
 //! * [`planner`]: the shortest-route solver that honours deprecated and barrier versions.
 //! * [`diagnostic`]: findings about an input (code, severity, span), rendered in one place.
+//! * [`npm`]: NetApp NPM package metadata (text and ZAPI XML forms), ONTAP releases and checks.
 //!
 //! ```
 //! use upgrade_planner::{DepGraph, PlanRequest, Target};
@@ -32,10 +33,11 @@ pub mod diff;
 pub mod fuzzing;
 pub mod limits;
 pub mod lint;
+pub mod npm;
 pub mod planner;
 pub mod render;
-pub mod synth;
 pub mod rollout;
+pub mod synth;
 pub mod version;
 pub mod yaml;
 

@@ -45,3 +45,17 @@ pub const MAX_WINDOWS: usize = 10_000;
 /// Most rounds of route reconciliation between nodes on different versions (each round adds at
 /// least one shared stage to a node's route, so real clusters need two or three).
 pub const MAX_RECONCILE_ROUNDS: usize = 64;
+
+// --- NetApp NPM package metadata (`crate::npm`) ---
+
+/// Largest NPM metadata input (text or XML) accepted, in bytes. Real metadata is well under a
+/// kilobyte; the limit leaves room for generated benchmark inputs of tens of megabytes.
+pub const MAX_NPM_BYTES: usize = 64 * 1024 * 1024;
+/// Most items (name/value pairs) in one NPM metadata input.
+pub const MAX_NPM_ITEMS: usize = 1_000_000;
+/// Most values one multi-valued NPM item may be split into.
+pub const MAX_NPM_VALUES_PER_ITEM: usize = 10_000;
+/// Most findings (warnings) kept for one NPM input; further ones are summarised in one note.
+pub const MAX_NPM_FINDINGS: usize = 1_000;
+/// Deepest XML element nesting accepted in the NPM XML form (the ZAPI shape needs 5 levels).
+pub const MAX_NPM_XML_DEPTH: usize = 256;

@@ -18,7 +18,11 @@ fn replay_every_corpus_file() {
             for file in files {
                 let data = std::fs::read(&file).unwrap();
                 let result = std::panic::catch_unwind(|| entry(&data));
-                assert!(result.is_ok(), "target {name} panicked on {}", file.display());
+                assert!(
+                    result.is_ok(),
+                    "target {name} panicked on {}",
+                    file.display()
+                );
                 replayed += 1;
             }
         }

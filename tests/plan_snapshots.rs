@@ -27,12 +27,6 @@ fn data_files() -> Vec<std::path::PathBuf> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
-        .filter(|p| {
-            !p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("ontap")
-        })
         .collect();
     files.sort();
     assert!(files.len() >= 2, "the real OceanBase files are in data/");

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod diff;
 mod graph;
 mod lint;
+mod npm;
 mod plan;
 mod rollout;
 
@@ -34,6 +35,7 @@ enum Command {
     Diff(diff::DiffArgs),
     Graph(graph::GraphArgs),
     Rollout(rollout::RolloutArgs),
+    Npm(npm::NpmArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -63,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Rollout(args) => rollout::run(args),
+        Command::Npm(args) => npm::run(args),
     };
     ExitCode::from(code)
 }

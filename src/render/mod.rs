@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod graph;
 pub mod lint;
+pub mod npm;
 pub mod plan;
 pub mod rollout;
 
