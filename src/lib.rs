@@ -10,6 +10,7 @@
 //! * [`depgraph`]: the upgrade-dependency document and the graph built from it.
 //! * [`planner`]: the shortest-route solver that honours deprecated and barrier versions.
 //! * [`diagnostic`]: findings about an input (code, severity, span), rendered in one place.
+//! * [`rpm`]: RPM package metadata, digest verification and the upgrade YAML inside the payload.
 //!
 //! ```
 //! use upgrade_planner::{DepGraph, PlanRequest, Target};
@@ -31,6 +32,7 @@ pub mod diagnostic;
 pub mod limits;
 pub mod planner;
 pub mod render;
+pub mod rpm;
 pub mod version;
 pub mod yaml;
 

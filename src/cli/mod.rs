@@ -6,6 +6,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::process::ExitCode;
 
+mod extract;
+mod inspect;
 mod plan;
 
 /// Plan safe upgrade routes, inspect packages, and order cluster rollouts.
@@ -26,6 +28,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Plan(plan::PlanArgs),
+    Inspect(inspect::InspectArgs),
+    Extract(extract::ExtractArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -51,6 +55,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Plan(args) => plan::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Extract(args) => extract::run(args),
     };
     ExitCode::from(code)
 }
@@ -92,7 +98,9 @@ pub fn fail(
 ) -> u8 {
     if format == Format::Json {
         let mut error = serde_json::json!({"kind": kind, "message": message});
-        if let (Some(obj), Some(serde_json::Value::Object(extra))) = (error.as_object_mut(), details) {
+        if let (Some(obj), Some(serde_json::Value::Object(extra))) =
+            (error.as_object_mut(), details)
+        {
             for (k, v) in extra {
                 obj.entry(k).or_insert(v);
             }

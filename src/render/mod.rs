@@ -5,6 +5,7 @@
 
 pub mod diagnostics;
 pub mod plan;
+pub mod rpm;
 
 /// Pads a table: every row is a list of cells; columns are left-aligned to their widest cell
 /// (width in characters), separated by two spaces, each line indented by `indent` spaces.
