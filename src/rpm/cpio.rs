@@ -406,7 +406,13 @@ pub(crate) mod tests {
         for cut in [0, 3, 50, 112, 118] {
             let mut r = CpioReader::new(&a[..cut]);
             let mut result = Ok(());
-            while r.next_entry().map_err(|e| result = Err(e)).ok().flatten().is_some() {}
+            while r
+                .next_entry()
+                .map_err(|e| result = Err(e))
+                .ok()
+                .flatten()
+                .is_some()
+            {}
             assert!(
                 matches!(result, Err(CpioError::Truncated { .. })),
                 "cut at {cut}: {result:?}"

@@ -279,11 +279,19 @@ pub fn parse_lead(bytes: &[u8], source: &Path) -> Result<Lead, RpmError> {
         Err(_) => Err(RpmError::NotRpm {
             path: source.to_path_buf(),
             reason: format!(
-                "bad lead magic {:02x?} (an RPM package starts with ed ab ee db)",
-                bytes.get(..4).unwrap_or_default()
+                "bad lead magic {} (an RPM package starts with ed ab ee db)",
+                spaced_hex(bytes.get(..4).unwrap_or_default())
             ),
         }),
     }
+}
+
+fn spaced_hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One validated index entry.
@@ -375,8 +383,8 @@ pub fn parse_intro(bytes: &[u8], which: Which, at: u64, source: &Path) -> Result
                 section,
                 at,
                 format!(
-                    "bad header magic {:02x?} (expected 8e ad e8 01)",
-                    bytes.get(..4).unwrap_or_default()
+                    "bad header magic {} (expected 8e ad e8 01)",
+                    spaced_hex(bytes.get(..4).unwrap_or_default())
                 ),
             ));
         }
