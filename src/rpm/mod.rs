@@ -5,8 +5,8 @@
 //! * [`digest`]: MD5 / SHA-1 / SHA-256 checks, read-once multi-threaded hashing.
 //! * [`payload`]: streaming decompression (xz, zstd, gzip, bzip2, lzma, none).
 //! * [`cpio`]: the archive walk (newc and rpm's stripped large-file format).
-//! * [`inspect`]: the package record `upgrade-planner inspect` prints.
-//! * [`extract`]: one file out of the payload, checked against the header's digests.
+//! * [`inspect`](mod@inspect): the package record `upgrade-planner inspect` prints.
+//! * [`extract`](mod@extract): one file out of the payload, checked against the header's digests.
 //!
 //! ```no_run
 //! use upgrade_planner::rpm::{self, InspectOptions};
