@@ -271,10 +271,7 @@ fn read_entry(item: &Node, scheme: VersionScheme, diags: &mut Vec<Diagnostic>) -
                 None => diags.push(Diagnostic::error(
                     "schema",
                     Some(v.span),
-                    format!(
-                        "`version` must be a version string, found {}",
-                        v.kind_name()
-                    ),
+                    format!("`version` must be a version string, found {}", v.kind_name()),
                 )),
             },
             "can_be_upgraded_to" => {
@@ -299,10 +296,7 @@ fn read_entry(item: &Node, scheme: VersionScheme, diags: &mut Vec<Diagnostic>) -
                 None => diags.push(Diagnostic::error(
                     "schema",
                     Some(v.span),
-                    format!(
-                        "`deprecated` must be true or false, found {}",
-                        v.kind_name()
-                    ),
+                    format!("`deprecated` must be true or false, found {}", v.kind_name()),
                 )),
             },
             "require_from_binary" => rfb = read_rfb(v, scheme, diags),
@@ -342,12 +336,7 @@ fn source_version(s: &Scalar, span: Span) -> SourceVersion {
     }
 }
 
-fn check_version(
-    sv: &SourceVersion,
-    scheme: VersionScheme,
-    what: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn check_version(sv: &SourceVersion, scheme: VersionScheme, what: &str, diags: &mut Vec<Diagnostic>) {
     if let Err(e) = Version::parse(&sv.text, scheme) {
         diags.push(
             Diagnostic::error("invalid-version", Some(sv.span), format!("{what}: {e}")).with_hint(
@@ -355,9 +344,7 @@ fn check_version(
                     VersionScheme::OceanBase => {
                         "write versions as A.B.C.D or A.B.C.D-BUILD (BUILD is digits)"
                     }
-                    VersionScheme::SemVer => {
-                        "write versions as SemVer, such as 1.4.0 or 1.4.0-rc.1"
-                    }
+                    VersionScheme::SemVer => "write versions as SemVer, such as 1.4.0 or 1.4.0-rc.1",
                 },
             ),
         );
@@ -395,25 +382,16 @@ fn read_version_list(
                 Diagnostic::error(
                     "schema",
                     Some(v.span),
-                    format!(
-                        "`{what}` must be a list of versions, found {}",
-                        v.kind_name()
-                    ),
+                    format!("`{what}` must be a list of versions, found {}", v.kind_name()),
                 )
-                .with_hint(format!(
-                    "write `{what}: [A.B.C.D]` or one `- A.B.C.D` per line"
-                )),
+                .with_hint(format!("write `{what}: [A.B.C.D]` or one `- A.B.C.D` per line")),
             );
             Vec::new()
         }
     }
 }
 
-fn read_rfb(
-    v: &Node,
-    scheme: VersionScheme,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<RequireFromBinary> {
+fn read_rfb(v: &Node, scheme: VersionScheme, diags: &mut Vec<Diagnostic>) -> Option<RequireFromBinary> {
     let wrong_shape = |diags: &mut Vec<Diagnostic>, span: Span, found: String| {
         diags.push(
             Diagnostic::error(
@@ -449,41 +427,33 @@ fn read_rfb(
             let mut ok = true;
             for (k, val) in map {
                 match k.as_scalar().map(|s| s.text.as_str()) {
-                    Some("value") => {
-                        match val.as_scalar() {
-                            Some(s) if s.is_null() => value = Some(false),
-                            Some(s) => match s.as_bool() {
-                                Some(b) => value = Some(b),
-                                None => {
-                                    ok = false;
-                                    diags.push(Diagnostic::error(
+                    Some("value") => match val.as_scalar() {
+                        Some(s) if s.is_null() => value = Some(false),
+                        Some(s) => match s.as_bool() {
+                            Some(b) => value = Some(b),
+                            None => {
+                                ok = false;
+                                diags.push(Diagnostic::error(
                                     "schema",
                                     Some(val.span),
                                     format!("`require_from_binary.value` must be true or false, found `{}`", s.text),
                                 ));
-                                }
-                            },
-                            None => {
-                                ok = false;
-                                diags.push(Diagnostic::error(
+                            }
+                        },
+                        None => {
+                            ok = false;
+                            diags.push(Diagnostic::error(
                                 "schema",
                                 Some(val.span),
                                 format!("`require_from_binary.value` must be true or false, found {}", val.kind_name()),
                             ));
-                            }
                         }
-                    }
+                    },
                     Some("when_come_from") => {
-                        come_from = Some((
-                            read_version_list(val, scheme, "when_come_from", diags),
-                            val.span,
-                        ));
+                        come_from = Some((read_version_list(val, scheme, "when_come_from", diags), val.span));
                     }
                     Some("when_upgraded_to") => {
-                        upgraded_to = Some((
-                            read_version_list(val, scheme, "when_upgraded_to", diags),
-                            val.span,
-                        ));
+                        upgraded_to = Some((read_version_list(val, scheme, "when_upgraded_to", diags), val.span));
                     }
                     _ => {
                         ok = false;
@@ -496,9 +466,7 @@ fn read_rfb(
                                     k.as_scalar().map_or("?", |s| s.text.as_str())
                                 ),
                             )
-                            .with_hint(
-                                "the keys are `value`, `when_come_from` and `when_upgraded_to`",
-                            ),
+                            .with_hint("the keys are `value`, `when_come_from` and `when_upgraded_to`"),
                         );
                     }
                 }
@@ -633,10 +601,7 @@ impl DepGraph {
     }
 
     /// Loads and validates a document from YAML text with a given scheme (`None`: detect).
-    pub fn from_yaml_str_with(
-        src: &str,
-        scheme: Option<VersionScheme>,
-    ) -> Result<DepGraph, LoadError> {
+    pub fn from_yaml_str_with(src: &str, scheme: Option<VersionScheme>) -> Result<DepGraph, LoadError> {
         let parsed = Document::parse(src, scheme);
         Self::from_parsed(parsed, None)
     }
@@ -670,16 +635,10 @@ impl DepGraph {
             scheme,
         };
         let mut diags = Vec::new();
-        let parse = |sv: &SourceVersion, diags: &mut Vec<Diagnostic>| match Version::parse(
-            &sv.text, scheme,
-        ) {
+        let parse = |sv: &SourceVersion, diags: &mut Vec<Diagnostic>| match Version::parse(&sv.text, scheme) {
             Ok(v) => Some(v),
             Err(e) => {
-                diags.push(Diagnostic::error(
-                    "invalid-version",
-                    Some(sv.span),
-                    e.to_string(),
-                ));
+                diags.push(Diagnostic::error("invalid-version", Some(sv.span), e.to_string()));
                 None
             }
         };
@@ -841,8 +800,8 @@ impl DepGraph {
     /// for error messages.
     pub fn nearest(&self, text: &str) -> Vec<NodeIndex> {
         let base = text.split_once('-').map_or(text, |(b, _)| b);
-        let parsed =
-            Version::parse(text, self.scheme).or_else(|_| Version::parse(base, self.scheme));
+        let parsed = Version::parse(text, self.scheme)
+            .or_else(|_| Version::parse(base, self.scheme));
         let Ok(v) = parsed else {
             return Vec::new();
         };
@@ -923,17 +882,15 @@ pub fn read_yaml_file(path: &Path) -> Result<String, LoadError> {
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
             Err(LoadError::Invalid {
                 file: Some(path.to_path_buf()),
-                diagnostics: vec![
-                    Diagnostic::error(
-                        "yaml-syntax",
-                        None,
-                        format!(
-                            "the file is not UTF-8 text: invalid byte at offset {} (line {line})",
-                            e.valid_up_to()
-                        ),
-                    )
-                    .with_hint("save the file as UTF-8"),
-                ],
+                diagnostics: vec![Diagnostic::error(
+                    "yaml-syntax",
+                    None,
+                    format!(
+                        "the file is not UTF-8 text: invalid byte at offset {} (line {line})",
+                        e.valid_up_to()
+                    ),
+                )
+                .with_hint("save the file as UTF-8")],
             })
         }
     }
@@ -968,51 +925,28 @@ mod tests {
         assert_eq!(g.len(), 12);
         let ix = g.find("4.1.0.2").unwrap();
         assert!(matches!(g.node(ix).barrier, Some(Condition::ComeFrom(ref l)) if l.len() == 2));
-        assert!(
-            g.node(g.find("4.1.0.0-100000192023032010").unwrap())
-                .deprecated
-        );
+        assert!(g.node(g.find("4.1.0.0-100000192023032010").unwrap()).deprecated);
         assert!(!g.node(g.find("4.3.0.0").unwrap()).declared);
     }
 
     #[test]
     fn keeps_version_text() {
         let g = DepGraph::from_yaml_str("- version: 4.10\n  can_be_upgraded_to: [4.20]\n").unwrap();
-        let names: Vec<_> = g
-            .nodes()
-            .map(|(_, n)| n.version.as_str().to_string())
-            .collect();
+        let names: Vec<_> = g.nodes().map(|(_, n)| n.version.as_str().to_string()).collect();
         assert_eq!(names, ["4.10", "4.20"]);
     }
 
     #[test]
     fn invalid_documents() {
-        assert_eq!(
-            errors("- version: 4.1\n- version: 4.1\n"),
-            [("duplicate-version", 2, 12)]
-        );
-        assert_eq!(
-            errors("- version: 4.1\n  deprecated: maybe\n"),
-            [("schema", 2, 15)]
-        );
-        assert_eq!(
-            errors("- version: 4.1\n  require_from_binary: 3\n"),
-            [("schema", 2, 24)]
-        );
-        assert_eq!(
-            errors("- version: 4.1\n  can_be_upgraded_to: [4.x]\n"),
-            [("invalid-version", 2, 24)]
-        );
-        assert_eq!(
-            errors("- version: 4.1\n  can_be_upgraded_to: 4.2\n"),
-            [("schema", 2, 23)]
-        );
+        assert_eq!(errors("- version: 4.1\n- version: 4.1\n"), [("duplicate-version", 2, 12)]);
+        assert_eq!(errors("- version: 4.1\n  deprecated: maybe\n"), [("schema", 2, 15)]);
+        assert_eq!(errors("- version: 4.1\n  require_from_binary: 3\n"), [("schema", 2, 24)]);
+        assert_eq!(errors("- version: 4.1\n  can_be_upgraded_to: [4.x]\n"), [("invalid-version", 2, 24)]);
+        assert_eq!(errors("- version: 4.1\n  can_be_upgraded_to: 4.2\n"), [("schema", 2, 23)]);
         assert_eq!(errors("- can_be_upgraded_to: [4.2]\n"), [("schema", 1, 3)]);
         assert_eq!(errors("version: 4.1\n"), [("schema", 1, 1)]);
         assert_eq!(
-            errors(
-                "- version: 4.1\n  require_from_binary: {value: true, when_come_from: [4.0], when_upgraded_to: [4.2]}\n"
-            ),
+            errors("- version: 4.1\n  require_from_binary: {value: true, when_come_from: [4.0], when_upgraded_to: [4.2]}\n"),
             [("barrier-conditions-conflict", 2, 76)]
         );
         assert_eq!(errors("- version: [4.1\n")[0].0, "yaml-syntax");
@@ -1020,30 +954,17 @@ mod tests {
 
     #[test]
     fn empty_values_mean_defaults() {
-        let g = DepGraph::from_yaml_str(
-            "- version: 4.1\n  deprecated:\n  require_from_binary:\n  can_be_upgraded_to:\n",
-        )
-        .unwrap();
+        let g = DepGraph::from_yaml_str("- version: 4.1\n  deprecated:\n  require_from_binary:\n  can_be_upgraded_to:\n").unwrap();
         let n = g.node(g.find("4.1").unwrap());
         assert!(!n.deprecated && n.barrier.is_none());
     }
 
     #[test]
     fn resolves_installed_versions() {
-        let g =
-            DepGraph::from_yaml_str(include_str!("../data/seed-oceanbase-ce-4.2.1.1.yml")).unwrap();
-        let name = |q: &str| {
-            g.resolve_installed(q)
-                .map(|ix| g.node(ix).version.as_str().to_string())
-        };
-        assert_eq!(
-            name("4.1.0.0-100000192023032010.el7").as_deref(),
-            Some("4.1.0.0-100000192023032010")
-        );
-        assert_eq!(
-            name("4.1.0.0-100000192023032010").as_deref(),
-            Some("4.1.0.0-100000192023032010")
-        );
+        let g = DepGraph::from_yaml_str(include_str!("../data/seed-oceanbase-ce-4.2.1.1.yml")).unwrap();
+        let name = |q: &str| g.resolve_installed(q).map(|ix| g.node(ix).version.as_str().to_string());
+        assert_eq!(name("4.1.0.0-100000192023032010.el7").as_deref(), Some("4.1.0.0-100000192023032010"));
+        assert_eq!(name("4.1.0.0-100000192023032010").as_deref(), Some("4.1.0.0-100000192023032010"));
         assert_eq!(name("4.1.0.0-999.el8").as_deref(), Some("4.1.0.0"));
         assert_eq!(name("4.1.0.0").as_deref(), Some("4.1.0.0"));
         assert_eq!(name("3.1.0"), None);
@@ -1051,8 +972,7 @@ mod tests {
 
     #[test]
     fn semver_is_detected() {
-        let g = DepGraph::from_yaml_str("- version: 1.4.0-rc.1\n  can_be_upgraded_to: [1.4.0]\n")
-            .unwrap();
+        let g = DepGraph::from_yaml_str("- version: 1.4.0-rc.1\n  can_be_upgraded_to: [1.4.0]\n").unwrap();
         assert_eq!(g.scheme(), VersionScheme::SemVer);
     }
 

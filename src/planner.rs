@@ -157,10 +157,7 @@ pub enum PlanError {
         nearest: Vec<String>,
     },
     /// The target is deprecated.
-    #[error(
-        "target `{to}` is deprecated and cannot be upgraded to{}",
-        alternatives_text(alternatives)
-    )]
+    #[error("target `{to}` is deprecated and cannot be upgraded to{}", alternatives_text(alternatives))]
     DeprecatedTarget {
         /// The target asked for.
         to: String,
@@ -231,12 +228,8 @@ fn no_route_text(e: &PlanError) -> String {
     };
     let mut out = format!("no upgrade route from `{from}` to `{to}`");
     match closest_reachable {
-        Some(c) => out.push_str(&format!(
-            "; the closest version `{from}` can reach is `{c}`"
-        )),
-        None => out.push_str(&format!(
-            "; `{from}` cannot reach any non-deprecated version"
-        )),
+        Some(c) => out.push_str(&format!("; the closest version `{from}` can reach is `{c}`")),
+        None => out.push_str(&format!("; `{from}` cannot reach any non-deprecated version")),
     }
     let others: Vec<String> = can_reach_target
         .iter()
@@ -246,10 +239,7 @@ fn no_route_text(e: &PlanError) -> String {
     if others.is_empty() {
         out.push_str(&format!("; no version upgrades to `{to}`"));
     } else {
-        out.push_str(&format!(
-            "; `{to}` can be reached from {}",
-            list_text(&others)
-        ));
+        out.push_str(&format!("; `{to}` can be reached from {}", list_text(&others)));
     }
     out
 }
@@ -310,11 +300,7 @@ pub fn binary_stops(graph: &DepGraph, path: &[NodeIndex]) -> Vec<NodeIndex> {
 }
 
 /// The cost of a path under an objective.
-pub fn path_cost(
-    graph: &DepGraph,
-    path: &[NodeIndex],
-    objective: Objective,
-) -> (usize, usize, usize) {
+pub fn path_cost(graph: &DepGraph, path: &[NodeIndex], objective: Objective) -> (usize, usize, usize) {
     let hops = path.len().saturating_sub(1);
     let stops = binary_stops(graph, path).len();
     let deprecated = path
@@ -341,12 +327,12 @@ impl DepGraph {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn plan(&self, request: &PlanRequest) -> Result<Plan, PlanError> {
-        let start =
-            self.resolve_installed(&request.from)
-                .ok_or_else(|| PlanError::UnknownStart {
-                    from: request.from.clone(),
-                    nearest: self.names(self.nearest(&request.from)),
-                })?;
+        let start = self
+            .resolve_installed(&request.from)
+            .ok_or_else(|| PlanError::UnknownStart {
+                from: request.from.clone(),
+                nearest: self.names(self.nearest(&request.from)),
+            })?;
         let target = match &request.to {
             Target::Version(t) => self.find(t).ok_or_else(|| PlanError::UnknownTarget {
                 to: t.clone(),
@@ -594,10 +580,9 @@ impl DepGraph {
                 let (is_stop, deprecated) = if next == target {
                     (false, false)
                 } else {
-                    let fires = n
-                        .barrier
-                        .as_ref()
-                        .is_some_and(|b| barrier_fires(b, last_stop(state), target_version));
+                    let fires = n.barrier.as_ref().is_some_and(|b| {
+                        barrier_fires(b, last_stop(state), target_version)
+                    });
                     (fires, n.deprecated)
                 };
                 let next_cls = if is_stop {

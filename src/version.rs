@@ -239,10 +239,7 @@ impl Version {
     /// The plain version (this one without its build), parsed.
     pub fn base_version(&self) -> Version {
         match &self.key {
-            Key::OceanBase {
-                parts,
-                build: Some(_),
-            } => Version {
+            Key::OceanBase { parts, build: Some(_) } => Version {
                 text: self.base().to_string(),
                 key: Key::OceanBase {
                     parts: parts.clone(),
@@ -345,10 +342,7 @@ mod tests {
         for bad in [
             "", "4.", ".4", "4..1", "v4", "4.1-", "4.1-x", "4.1-1-2", " 4.1", "4.1 ", "4.1.a",
         ] {
-            assert!(
-                Version::parse(bad, VersionScheme::OceanBase).is_err(),
-                "{bad:?}"
-            );
+            assert!(Version::parse(bad, VersionScheme::OceanBase).is_err(), "{bad:?}");
         }
     }
 

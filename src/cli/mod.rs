@@ -98,9 +98,7 @@ pub fn fail(
 ) -> u8 {
     if format == Format::Json {
         let mut error = serde_json::json!({"kind": kind, "message": message});
-        if let (Some(obj), Some(serde_json::Value::Object(extra))) =
-            (error.as_object_mut(), details)
-        {
+        if let (Some(obj), Some(serde_json::Value::Object(extra))) = (error.as_object_mut(), details) {
             for (k, v) in extra {
                 obj.entry(k).or_insert(v);
             }

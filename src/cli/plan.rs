@@ -5,9 +5,7 @@ use clap::Args;
 use std::path::PathBuf;
 use upgrade_planner::planner::PLAN_SCHEMA;
 use upgrade_planner::render;
-use upgrade_planner::{
-    DepGraph, LoadError, Objective, PlanError, PlanRequest, Target, VersionScheme,
-};
+use upgrade_planner::{DepGraph, LoadError, Objective, PlanError, PlanRequest, Target, VersionScheme};
 
 /// Plan the upgrade route from an installed version to a target.
 ///
@@ -75,14 +73,7 @@ pub fn load_failure(format: Format, e: &LoadError) -> u8 {
         })),
         LoadError::Io { .. } => None,
     };
-    fail(
-        format,
-        PLAN_SCHEMA,
-        "invalid_document",
-        &e.to_string(),
-        details,
-        EXIT_INPUT,
-    )
+    fail(format, PLAN_SCHEMA, "invalid_document", &e.to_string(), details, EXIT_INPUT)
 }
 
 /// Reports a refused plan (exit 1; `search_limit` exit 2).

@@ -35,20 +35,11 @@ fn hop_note(plan: &Plan, i: usize) -> (String, Style) {
         return (String::new(), style::PLAIN);
     };
     if i + 2 == plan.path.len() {
-        (
-            "install binary, run upgrade scripts (target)".into(),
-            style::GOOD,
-        )
+        ("install binary, run upgrade scripts (target)".into(), style::GOOD)
     } else if plan.binary_stops.contains(to) {
-        (
-            "install binary, run upgrade scripts (binary stop)".into(),
-            style::WARNING,
-        )
+        ("install binary, run upgrade scripts (binary stop)".into(), style::WARNING)
     } else if plan.deprecated_transits.contains(to) {
-        (
-            "run upgrade scripts (deprecated transit)".into(),
-            style::DIM,
-        )
+        ("run upgrade scripts (deprecated transit)".into(), style::DIM)
     } else {
         ("run upgrade scripts".into(), style::PLAIN)
     }
@@ -67,9 +58,7 @@ pub fn to_text(plan: &Plan) -> String {
         out.push_str("\nAlready at the target: nothing to do.\n");
         return out;
     }
-    out.push_str(&format!(
-        "\n{h}Stages{h:#} (where the binary is installed)\n"
-    ));
+    out.push_str(&format!("\n{h}Stages{h:#} (where the binary is installed)\n"));
     let mut rows = vec![vec![
         ("#".to_string(), h),
         ("VERSION".to_string(), h),
