@@ -11,6 +11,7 @@
 //! * [`planner`]: the shortest-route solver that honours deprecated and barrier versions.
 //! * [`diagnostic`]: findings about an input (code, severity, span), rendered in one place.
 //! * [`npm`]: NetApp NPM package metadata (text and ZAPI XML forms), ONTAP releases and checks.
+//! * [`rpm`]: RPM package metadata, digest verification and the upgrade YAML inside the payload.
 //!
 //! ```
 //! use upgrade_planner::{DepGraph, PlanRequest, Target};
@@ -37,6 +38,7 @@ pub mod npm;
 pub mod planner;
 pub mod render;
 pub mod rollout;
+pub mod rpm;
 pub mod synth;
 pub mod version;
 pub mod yaml;

@@ -59,3 +59,27 @@ pub const MAX_NPM_VALUES_PER_ITEM: usize = 10_000;
 pub const MAX_NPM_FINDINGS: usize = 1_000;
 /// Deepest XML element nesting accepted in the NPM XML form (the ZAPI shape needs 5 levels).
 pub const MAX_NPM_XML_DEPTH: usize = 256;
+
+// ---------------------------------------------------------------------------------------------
+// RPM packages (`crate::rpm`). The header limits are librpm's own (rpm 4.18 `lib/header.c`:
+// `HEADER_TAGS_MAX`, `HEADER_DATA_MAX`), so every package rpm accepts is accepted here, and they
+// are checked on the 16-byte header intro before anything sized from the input is allocated.
+// ---------------------------------------------------------------------------------------------
+
+/// Most index entries (tags) in one RPM header (librpm's `HEADER_TAGS_MAX`).
+pub const MAX_RPM_HEADER_TAGS: u32 = 0xffff;
+/// Largest data store of one RPM header, in bytes (librpm's `HEADER_DATA_MAX`, 256 MiB − 1).
+pub const MAX_RPM_HEADER_DATA: u32 = 0x0fff_ffff;
+/// Longest file name in a cpio entry of an RPM payload, NUL included (librpm's
+/// `CPIO_NAMESIZE_MAX`).
+pub const MAX_CPIO_NAME: u32 = 4096;
+/// Most memory an xz/lzma payload decoder may use for its dictionary, in KiB (256 MiB; rpm's
+/// strongest xz preset needs 64 MiB). A payload asking for more is refused as corrupt.
+pub const MAX_XZ_DECODER_MEMORY_KIB: u32 = 256 * 1024;
+/// Largest zstd window accepted, as a power of two (2^27 = 128 MiB, zstd's default limit).
+pub const MAX_ZSTD_WINDOW_LOG: u32 = 27;
+/// Largest chunk size accepted by `inspect --chunk-size` (4 GiB).
+pub const MAX_CHUNK_SIZE: u64 = 4 * 1024 * 1024 * 1024;
+/// Largest file `extract` holds in memory before writing it to stdout (it is written only once
+/// its digest is verified; larger files are staged in a temporary file instead).
+pub const MAX_EXTRACT_MEMORY_STAGING: u64 = 16 * 1024 * 1024;

@@ -7,7 +7,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 mod diff;
+mod extract;
 mod graph;
+mod inspect;
 mod lint;
 mod npm;
 mod plan;
@@ -36,6 +38,8 @@ enum Command {
     Graph(graph::GraphArgs),
     Rollout(rollout::RolloutArgs),
     Npm(npm::NpmArgs),
+    Inspect(inspect::InspectArgs),
+    Extract(extract::ExtractArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -66,6 +70,8 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => graph::run(args),
         Command::Rollout(args) => rollout::run(args),
         Command::Npm(args) => npm::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Extract(args) => extract::run(args),
     };
     ExitCode::from(code)
 }

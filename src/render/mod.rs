@@ -10,6 +10,7 @@ pub mod lint;
 pub mod npm;
 pub mod plan;
 pub mod rollout;
+pub mod rpm;
 
 /// Pads a table: every row is a list of cells; columns are left-aligned to their widest cell
 /// (width in characters), separated by two spaces, each line indented by `indent` spaces.

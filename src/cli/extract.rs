@@ -1,0 +1,141 @@
+//! `upgrade-planner extract`: one file streamed out of an RPM payload, verified before it is handed
+//! out.
+
+use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, print_err};
+use clap::Args;
+use std::io::{self, Seek, Write};
+use std::path::{Path, PathBuf};
+use upgrade_planner::limits;
+use upgrade_planner::render;
+use upgrade_planner::rpm::{self, RpmError};
+
+/// Extract one file from an RPM package (default: the upgrade-dependency YAML).
+///
+/// Streams the payload (xz, zstd, gzip, bzip2, lzma or uncompressed; cpio newc or rpm's large-file
+/// format) and stops at the file. The header's own SHA-256 is checked before its file list is
+/// trusted, and the file's bytes against the header's per-file digest; nothing is written to
+/// stdout or OUT unless both verify (the file is staged, then handed out).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    upgrade-planner extract oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.rpm > deps.yml\n  \
+    upgrade-planner extract pkg.rpm --file /home/admin/oceanbase/bin/observer -o observer\n\n\
+    Exit codes: 0 extracted and verified; 1 refused: a digest mismatch (header or file), a corrupt\n\
+    payload, or the file is absent or not a regular file; 2 usage error, unreadable or not an RPM.")]
+pub struct ExtractArgs {
+    /// The package (.rpm file).
+    #[arg(value_name = "PKG")]
+    package: PathBuf,
+    /// The file's absolute path in the package (default: the upgrade-dependency YAML,
+    /// /home/admin/oceanbase/etc/oceanbase_upgrade_dep.yml).
+    #[arg(long, value_name = "PATH")]
+    file: Option<String>,
+    /// Write to OUT instead of stdout (replaced only once the file verified).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+}
+
+/// Holds the output in memory up to a limit, then in an anonymous temporary file.
+struct Staging {
+    memory: Vec<u8>,
+    file: Option<std::fs::File>,
+}
+
+impl Write for Staging {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.file.is_none()
+            && (self.memory.len() + buf.len()) as u64 > limits::MAX_EXTRACT_MEMORY_STAGING
+        {
+            let mut f = tempfile::tempfile()?;
+            f.write_all(&self.memory)?;
+            self.memory = Vec::new();
+            self.file = Some(f);
+        }
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => {
+                self.memory.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+fn report(e: &RpmError) -> u8 {
+    let s = render::style::ERROR;
+    print_err(&format!("{s}error{s:#}: {e}"));
+    if e.is_refusal() {
+        EXIT_REFUSED
+    } else {
+        EXIT_INPUT
+    }
+}
+
+pub fn run(args: ExtractArgs) -> u8 {
+    match &args.output {
+        Some(out) => to_file(&args, out),
+        None => to_stdout(&args),
+    }
+}
+
+fn to_file(args: &ExtractArgs, out: &Path) -> u8 {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let write_err = |source| RpmError::Write {
+        target: out.display().to_string(),
+        source,
+    };
+    let mut staged = match tempfile::NamedTempFile::new_in(&dir) {
+        Ok(f) => f,
+        Err(e) => return report(&write_err(e)),
+    };
+    let mut buffered = io::BufWriter::new(staged.as_file_mut());
+    let result = rpm::extract(&args.package, args.file.as_deref(), &mut buffered);
+    let flushed = buffered.flush();
+    drop(buffered);
+    if let Err(e) = result {
+        return report(&e);
+    }
+    if let Err(e) = flushed {
+        return report(&write_err(e));
+    }
+    match staged.persist(out) {
+        Ok(_) => EXIT_OK,
+        Err(e) => report(&write_err(e.error)),
+    }
+}
+
+fn to_stdout(args: &ExtractArgs) -> u8 {
+    let mut staging = Staging {
+        memory: Vec::new(),
+        file: None,
+    };
+    if let Err(e) = rpm::extract(&args.package, args.file.as_deref(), &mut staging) {
+        return report(&e);
+    }
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    let result = match staging.file {
+        Some(mut f) => f
+            .seek(io::SeekFrom::Start(0))
+            .and_then(|_| io::copy(&mut f, &mut lock).map(|_| ())),
+        None => lock.write_all(&staging.memory),
+    }
+    .and_then(|_| lock.flush());
+    match result {
+        Ok(()) => EXIT_OK,
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => report(&RpmError::Write {
+            target: "stdout".into(),
+            source: e,
+        }),
+    }
+}

@@ -1,0 +1,389 @@
+//! Digests of a package: what the headers declare, what the bytes hash to, and whether they agree.
+//!
+//! * `md5` (signature tag 1004): MD5 of main header + payload. MD5 is broken for integrity against
+//!   an adversary (collisions are cheap); it only catches accidental damage. Reported because
+//!   upload services record it.
+//! * `header_sha1` (269) and `header_sha256` (273): digests of the main header alone. SHA-256 is the
+//!   integrity check of the metadata when present.
+//! * `payload` (5092/5093, main header): digest of the compressed payload (SHA-256 with rpm ≥ 4.14);
+//!   with `header_sha256` it covers every byte after the signature header.
+//!
+//! The file is read once: [`fan_out`] reads blocks on the calling thread (which hashes MD5, the
+//! sequential floor) and hands the same blocks to other threads (payload SHA-256, decompression).
+
+use serde::Serialize;
+use sha1::Digest as _;
+use std::io::{self, BufRead, Read};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+/// A digest algorithm, numbered as in rpm (OpenPGP hash algorithm ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Algorithm {
+    /// MD5 (1): weak, accidental damage only.
+    Md5,
+    /// SHA-1 (2).
+    Sha1,
+    /// SHA-256 (8).
+    Sha256,
+    /// SHA-384 (9).
+    Sha384,
+    /// SHA-512 (10).
+    Sha512,
+    /// SHA-224 (11).
+    Sha224,
+}
+
+impl Algorithm {
+    /// The algorithm for an rpm/OpenPGP hash id (FILEDIGESTALGO, PAYLOADDIGESTALGO).
+    pub fn from_rpm_id(id: u64) -> Option<Algorithm> {
+        Some(match id {
+            1 => Algorithm::Md5,
+            2 => Algorithm::Sha1,
+            8 => Algorithm::Sha256,
+            9 => Algorithm::Sha384,
+            10 => Algorithm::Sha512,
+            11 => Algorithm::Sha224,
+            _ => return None,
+        })
+    }
+
+    /// Lowercase name (`sha256`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Md5 => "md5",
+            Algorithm::Sha1 => "sha1",
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Sha384 => "sha384",
+            Algorithm::Sha512 => "sha512",
+            Algorithm::Sha224 => "sha224",
+        }
+    }
+
+    /// A fresh hasher.
+    pub fn hasher(self) -> Hasher {
+        match self {
+            Algorithm::Md5 => Hasher::Md5(md5::Md5::new()),
+            Algorithm::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
+            Algorithm::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
+            Algorithm::Sha384 => Hasher::Sha384(sha2::Sha384::new()),
+            Algorithm::Sha512 => Hasher::Sha512(sha2::Sha512::new()),
+            Algorithm::Sha224 => Hasher::Sha224(sha2::Sha224::new()),
+        }
+    }
+
+    /// Hashes bytes in one call, as lowercase hex.
+    pub fn hex_of(self, bytes: &[u8]) -> String {
+        let mut h = self.hasher();
+        h.update(bytes);
+        h.finalize_hex()
+    }
+}
+
+/// A running digest of any supported algorithm.
+#[derive(Clone)]
+pub enum Hasher {
+    /// MD5.
+    Md5(md5::Md5),
+    /// SHA-1.
+    Sha1(sha1::Sha1),
+    /// SHA-256.
+    Sha256(sha2::Sha256),
+    /// SHA-384.
+    Sha384(sha2::Sha384),
+    /// SHA-512.
+    Sha512(sha2::Sha512),
+    /// SHA-224.
+    Sha224(sha2::Sha224),
+}
+
+impl Hasher {
+    /// Feeds bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Hasher::Md5(h) => h.update(bytes),
+            Hasher::Sha1(h) => h.update(bytes),
+            Hasher::Sha256(h) => h.update(bytes),
+            Hasher::Sha384(h) => h.update(bytes),
+            Hasher::Sha512(h) => h.update(bytes),
+            Hasher::Sha224(h) => h.update(bytes),
+        }
+    }
+
+    /// The digest, as lowercase hex.
+    pub fn finalize_hex(self) -> String {
+        match self {
+            Hasher::Md5(h) => hex(&h.finalize()),
+            Hasher::Sha1(h) => hex(&h.finalize()),
+            Hasher::Sha256(h) => hex(&h.finalize()),
+            Hasher::Sha384(h) => hex(&h.finalize()),
+            Hasher::Sha512(h) => hex(&h.finalize()),
+            Hasher::Sha224(h) => hex(&h.finalize()),
+        }
+    }
+}
+
+impl io::Write for Hasher {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// Outcome of one digest check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Declared and equal to the computed value.
+    Verified,
+    /// Declared and different: the package is damaged or altered.
+    Mismatch,
+    /// The package does not declare this digest.
+    Absent,
+    /// Declared but not computed (`--no-verify`).
+    Unchecked,
+}
+
+impl Status {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Verified => "verified",
+            Status::Mismatch => "mismatch",
+            Status::Absent => "absent",
+            Status::Unchecked => "unchecked",
+        }
+    }
+}
+
+/// One digest: what it covers, what the package declares, what the bytes hash to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DigestCheck {
+    /// `verified`, `mismatch`, `absent` or `unchecked`.
+    pub status: Status,
+    /// Algorithm, when known.
+    pub algorithm: Option<Algorithm>,
+    /// What the digest covers (`header+payload`, `header`, `payload`).
+    pub covers: &'static str,
+    /// The declared value, lowercase hex.
+    pub expected: Option<String>,
+    /// The computed value, lowercase hex (null when not computed).
+    pub actual: Option<String>,
+}
+
+impl DigestCheck {
+    /// A check of a declared value against a computed one (`None`: not computed).
+    pub fn new(
+        algorithm: Option<Algorithm>,
+        covers: &'static str,
+        expected: Option<String>,
+        actual: Option<String>,
+    ) -> DigestCheck {
+        let status = match (&expected, &actual) {
+            (None, _) => Status::Absent,
+            (Some(_), None) => Status::Unchecked,
+            (Some(e), Some(a)) if e.eq_ignore_ascii_case(a) => Status::Verified,
+            (Some(_), Some(_)) => Status::Mismatch,
+        };
+        DigestCheck {
+            status,
+            algorithm,
+            covers,
+            expected: expected.map(|e| e.to_ascii_lowercase()),
+            actual: if status == Status::Absent {
+                None
+            } else {
+                actual
+            },
+        }
+    }
+}
+
+/// A block of the file shared between threads.
+pub type Block = Arc<Vec<u8>>;
+
+/// The consumer side of [`fan_out`]: a [`BufRead`] over the blocks sent to one thread. It ends when
+/// the producer stops (end of file, or an error the producer reports).
+pub struct BlockReader {
+    rx: Receiver<Block>,
+    current: Block,
+    pos: usize,
+}
+
+impl BlockReader {
+    fn new(rx: Receiver<Block>) -> Self {
+        BlockReader {
+            rx,
+            current: Arc::new(Vec::new()),
+            pos: 0,
+        }
+    }
+}
+
+impl Read for BlockReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        if let (Some(dst), Some(src)) = (buf.get_mut(..n), available.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for BlockReader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.pos >= self.current.len() {
+            match self.rx.recv() {
+                Ok(block) => {
+                    self.current = block;
+                    self.pos = 0;
+                }
+                Err(_) => return Ok(&[]),
+            }
+        }
+        Ok(self.current.get(self.pos..).unwrap_or_default())
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos = (self.pos + amt).min(self.current.len());
+    }
+}
+
+/// A job run on its own thread over the blocks of the stream.
+pub type Consumer<'a> = Box<dyn FnOnce(BlockReader) + Send + 'a>;
+
+/// Size of the blocks [`fan_out`] reads (1 MiB: large enough for sequential reads, small enough
+/// that the few blocks in flight per consumer stay far below the memory target).
+pub const BLOCK_SIZE: usize = 1 << 20;
+const BLOCKS_IN_FLIGHT: usize = 4;
+
+/// Reads `reader` to its end once, in blocks: each block goes to `on_block` on this thread and to
+/// every consumer on its own thread. A consumer that returns early (found what it wanted) simply
+/// stops receiving. Returns the number of bytes read.
+pub fn fan_out<R: Read>(
+    mut reader: R,
+    mut on_block: impl FnMut(&[u8]),
+    consumers: Vec<Consumer<'_>>,
+) -> io::Result<u64> {
+    std::thread::scope(|scope| {
+        let mut senders: Vec<Option<SyncSender<Block>>> = Vec::new();
+        for consumer in consumers {
+            let (tx, rx) = sync_channel(BLOCKS_IN_FLIGHT);
+            senders.push(Some(tx));
+            scope.spawn(move || consumer(BlockReader::new(rx)));
+        }
+        let mut total = 0u64;
+        loop {
+            let mut block = vec![0u8; BLOCK_SIZE];
+            let mut filled = 0;
+            while filled < BLOCK_SIZE {
+                let Some(rest) = block.get_mut(filled..) else {
+                    break;
+                };
+                match reader.read(rest) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if filled == 0 {
+                break;
+            }
+            block.truncate(filled);
+            total += filled as u64;
+            on_block(&block);
+            let block = Arc::new(block);
+            for slot in &mut senders {
+                if let Some(tx) = slot
+                    && tx.send(Arc::clone(&block)).is_err()
+                {
+                    *slot = None;
+                }
+            }
+            if filled < BLOCK_SIZE {
+                break;
+            }
+        }
+        Ok(total)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_digests() {
+        assert_eq!(
+            Algorithm::Md5.hex_of(b"abc"),
+            "900150983cd24fb0d6963f7d28e17f72"
+        );
+        assert_eq!(
+            Algorithm::Sha256.hex_of(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            Algorithm::Sha1.hex_of(b"abc"),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+    }
+
+    #[test]
+    fn statuses() {
+        let s = |e: Option<&str>, a: Option<&str>| {
+            DigestCheck::new(None, "x", e.map(String::from), a.map(String::from)).status
+        };
+        assert_eq!(s(Some("AB"), Some("ab")), Status::Verified);
+        assert_eq!(s(Some("ab"), Some("cd")), Status::Mismatch);
+        assert_eq!(s(None, Some("cd")), Status::Absent);
+        assert_eq!(s(Some("ab"), None), Status::Unchecked);
+    }
+
+    #[test]
+    fn fan_out_feeds_every_consumer_the_same_bytes() {
+        let data: Vec<u8> = (0..3 * BLOCK_SIZE + 17).map(|i| (i % 251) as u8).collect();
+        let mut main = Algorithm::Sha256.hasher();
+        let mut side = None;
+        let mut early = 0usize;
+        let total = fan_out(
+            &data[..],
+            |b| main.update(b),
+            vec![
+                Box::new(|mut r: BlockReader| {
+                    let mut h = Algorithm::Sha256.hasher();
+                    io::copy(&mut r, &mut h).unwrap();
+                    side = Some(h.finalize_hex());
+                }),
+                Box::new(|mut r: BlockReader| {
+                    let mut buf = [0u8; 10];
+                    r.read_exact(&mut buf).unwrap();
+                    early = buf.len();
+                }),
+            ],
+        )
+        .unwrap();
+        assert_eq!(total, data.len() as u64);
+        let expected = Algorithm::Sha256.hex_of(&data);
+        assert_eq!(main.finalize_hex(), expected);
+        assert_eq!(side.unwrap(), expected);
+        assert_eq!(early, 10);
+    }
+}
