@@ -83,3 +83,6 @@ pub const MAX_CHUNK_SIZE: u64 = 4 * 1024 * 1024 * 1024;
 /// Largest file `extract` holds in memory before writing it to stdout (it is written only once
 /// its digest is verified; larger files are staged in a temporary file instead).
 pub const MAX_EXTRACT_MEMORY_STAGING: u64 = 16 * 1024 * 1024;
+
+/// Most files `rollout --packages DIR` reads from one directory.
+pub const MAX_PACKAGE_DIR_FILES: usize = 100_000;

@@ -265,3 +265,124 @@ fn help_shows_examples_and_exit_codes() {
         "{help}"
     );
 }
+
+const PKG: &str = "tests/fixtures/rpm/oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.zstd.rpm";
+
+#[test]
+fn plan_with_the_yaml_inside_a_package() {
+    // The target defaults to the package's VERSION-BUILD, resolved to node 4.2.1.1.
+    let a = plan(&["--package", PKG, "--from", "4.1.0.0", "--format", "json"]).code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["to"], "4.2.1.1");
+    assert_eq!(v["hops"], 5);
+    let a = plan(&[
+        "--package",
+        PKG,
+        "--from",
+        "4.1.0.0",
+        "--to",
+        "latest",
+        "--format",
+        "json",
+    ])
+    .code(0);
+    assert_eq!(stdout_json(&a)["to"], "4.3.0.0");
+    // --package and --deps are exclusive.
+    plan(&["--package", PKG, "--deps", SEED, "--from", "4.1.0.0"]).code(2);
+}
+
+#[test]
+fn a_package_whose_payload_was_altered_is_never_used_for_planning() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("altered.rpm");
+    let mut bytes = std::fs::read(PKG).unwrap();
+    let last = bytes.len() - 10;
+    bytes[last] ^= 0x55;
+    std::fs::write(&copy, &bytes).unwrap();
+    let a = plan(&[
+        "--package",
+        copy.to_str().unwrap(),
+        "--from",
+        "4.1.0.0",
+        "--format",
+        "json",
+    ])
+    .code(1);
+    assert_eq!(stdout_json(&a)["error"]["kind"], "digest_mismatch");
+    let a = plan(&[
+        "--package",
+        "README.md",
+        "--from",
+        "4.1.0.0",
+        "--format",
+        "json",
+    ])
+    .code(2);
+    assert_eq!(stdout_json(&a)["error"]["kind"], "not_rpm");
+}
+
+#[test]
+fn plan_between_two_ontap_metadata_files() {
+    let npm = "tests/fixtures/npm";
+    let installed = format!("{npm}/valid/v01-dataontap-7.3.2-eq.txt");
+    let package = format!("{npm}/valid/v15-dataontap-8.2.5P1-spaced.txt");
+    let a = plan(&[
+        "--deps",
+        "data/ontap-example.yml",
+        "--from-npm",
+        &installed,
+        "--to-npm",
+        &package,
+        "--format",
+        "json",
+    ])
+    .code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["schema"], "upgrade-planner/plan/v1");
+    assert_eq!(v["from_release"], "7.3.2");
+    assert_eq!(v["to_release"], "8.2.5P1");
+    assert_eq!(v["path"][0], "7.3.2.0.1000", "node names as in the YAML");
+    assert_eq!(v["check"]["verdict"], "upgrade");
+    let a = plan(&[
+        "--deps",
+        "data/ontap-example.yml",
+        "--from-npm",
+        &installed,
+        "--to-npm",
+        &package,
+    ])
+    .code(0);
+    insta::assert_snapshot!(
+        "plan-npm-text",
+        String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    );
+    // Invalid metadata: exit 2, kind invalid_metadata with NetApp's code.
+    let bad = format!("{npm}/invalid/t05-bad-pkg-type.txt");
+    let a = plan(&[
+        "--deps",
+        "data/ontap-example.yml",
+        "--from-npm",
+        &installed,
+        "--to-npm",
+        &bad,
+        "--format",
+        "json",
+    ])
+    .code(2);
+    let v = stdout_json(&a);
+    assert_eq!(v["error"]["kind"], "invalid_metadata");
+    assert_eq!(v["error"]["code"], "ENPMERXMETA");
+    // The two flags go together, with --deps, and exclude --from/--to.
+    plan(&["--deps", "data/ontap-example.yml", "--from-npm", &installed]).code(2);
+    plan(&[
+        "--deps",
+        "data/ontap-example.yml",
+        "--from-npm",
+        &installed,
+        "--to-npm",
+        &package,
+        "--from",
+        "7.3.2",
+    ])
+    .code(2);
+}

@@ -308,15 +308,15 @@ fn refusals() {
         fx("windows-overlap.yml")
     );
     snap!(
-        "refuse_packages_unavailable",
+        "refuse_missing_packages",
         "--deps",
         SEED,
         "--cluster",
         fx("two.yml"),
         "--to",
-        "4.3.0.0",
+        "4.2.1.1",
         "--packages",
-        FX,
+        "tests/fixtures/rpm",
         "--format",
         "json"
     );
@@ -453,4 +453,74 @@ fn inventory_schema_matches_the_reader() {
         keys(&node["estimates"]["properties"]),
         sorted(&ESTIMATE_KEYS)
     );
+}
+
+#[test]
+fn packages_resolved_from_a_directory_by_their_headers() {
+    let out = Command::cargo_bin("upgrade-planner")
+        .unwrap()
+        .args([
+            "rollout",
+            "--deps",
+            SEED,
+            "--cluster",
+            &fx("pair-4.1.yml"),
+            "--to",
+            "4.2.1.1",
+        ])
+        .args(["--packages", "tests/fixtures/rpm", "--format", "json"])
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let installs: Vec<&serde_json::Value> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["action"] == "install_binary")
+        .collect();
+    assert_eq!(installs.len(), 2);
+    for step in installs {
+        assert_eq!(step["package"]["resolved"], true);
+        assert_eq!(step["package"]["build"], "101000062023110109");
+        assert!(step["package"]["file"].as_str().unwrap().ends_with(".rpm"));
+    }
+}
+
+#[test]
+fn a_package_that_does_not_verify_is_never_picked() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = "tests/fixtures/rpm/oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.zstd.rpm";
+    let mut bytes = std::fs::read(src).unwrap();
+    let at = bytes.len() - 10;
+    bytes[at] ^= 0x55;
+    // Named like a good package: the name must not matter, only the header and the digests.
+    std::fs::write(
+        dir.path()
+            .join("oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.rpm"),
+        &bytes,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a package").unwrap();
+    let out = Command::cargo_bin("upgrade-planner")
+        .unwrap()
+        .args([
+            "rollout",
+            "--deps",
+            SEED,
+            "--cluster",
+            &fx("pair-4.1.yml"),
+            "--to",
+            "4.2.1.1",
+        ])
+        .args([
+            "--packages",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "missing_packages");
+    assert_eq!(v["error"]["missing"][0]["stage"], "4.2.1.1");
 }

@@ -4,7 +4,6 @@
 use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_json, print_out};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use upgrade_planner::limits;
 use upgrade_planner::render;
 use upgrade_planner::rpm::{self, InspectOptions, PACKAGE_SCHEMA, PackageRecord, RpmError};
@@ -105,7 +104,7 @@ pub fn run(args: InspectArgs) -> u8 {
         verify: !args.no_verify,
         chunk_size: args.chunk_size,
     };
-    let results = inspect_all(&args.packages, &options);
+    let results = rpm::inspect_many(&args.packages, &options);
     let exit = results.iter().map(exit_for).max().unwrap_or(EXIT_OK);
     match args.format {
         InspectFormat::Json => {
@@ -165,61 +164,6 @@ pub fn run(args: InspectArgs) -> u8 {
         }
     }
     exit
-}
-
-/// Inspects every package, two at a time (each also hashes on its own threads), in input order.
-fn inspect_all(
-    packages: &[PathBuf],
-    options: &InspectOptions,
-) -> Vec<Result<PackageRecord, RpmError>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, 8);
-    if packages.len() <= 1 || workers == 1 {
-        return packages.iter().map(|p| rpm::inspect(p, options)).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<Result<PackageRecord, RpmError>>> = Vec::new();
-    slots.resize_with(packages.len(), || None);
-    let done = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers.min(packages.len()))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = packages.get(i) else { break };
-                        mine.push((i, rpm::inspect(path, options)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .filter_map(|h| h.join().ok())
-            .flatten()
-            .collect::<Vec<_>>()
-    });
-    for (i, r) in done {
-        if let Some(slot) = slots.get_mut(i) {
-            *slot = Some(r);
-        }
-    }
-    slots
-        .into_iter()
-        .zip(packages)
-        .map(|(slot, path)| {
-            slot.unwrap_or_else(|| {
-                Err(RpmError::Io {
-                    path: path.clone(),
-                    source: std::io::Error::other(
-                        "the worker thread inspecting this package failed",
-                    ),
-                })
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -2,35 +2,57 @@
 
 use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json, print_out};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use upgrade_planner::planner::PLAN_SCHEMA;
-use upgrade_planner::render;
 use upgrade_planner::{
-    DepGraph, LoadError, Objective, PlanError, PlanRequest, Target, VersionScheme,
+    DepGraph, LoadError, Objective, Plan, PlanError, PlanRequest, Target, VersionScheme,
 };
+use upgrade_planner::{npm, render};
 
 /// Plan the upgrade route from an installed version to a target.
 ///
 /// Prints the stages (where the binary must be installed) and every hop. The route has the fewest
 /// hops (ties: fewest binary stops, then fewest deprecated transits, then the route through older
 /// versions first); `--objective stops` puts fewest binary stops first.
+///
+/// The routes come from `--deps FILE`, or from the upgrade YAML inside an RPM (`--package PKG`, whose
+/// digests are verified first; the target defaults to the package's own VERSION-BUILD). With
+/// `--from-npm`/`--to-npm`, start and target are the ONTAP releases in two NetApp NPM metadata files.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     upgrade-planner plan --deps data/seed-oceanbase-ce-4.2.1.1.yml --from 4.0.0.0 --to 4.3.0.0\n  \
-    upgrade-planner plan --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --to latest --format json\n\n\
-    Exit codes: 0 planned; 1 planning refused (unknown_start, unknown_target, deprecated_target, no_route);\n\
-    2 usage error or unreadable/invalid input (invalid_document).")]
+    upgrade-planner plan --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --to latest --format json\n  \
+    upgrade-planner plan --package oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.rpm --from 4.1.0.0\n  \
+    upgrade-planner plan --deps data/ontap-example.yml --from-npm installed.txt --to-npm package.xml\n\n\
+    Exit codes: 0 planned; 1 planning refused (unknown_start, unknown_target, deprecated_target, no_route;\n\
+    with --package also a digest mismatch or a package without the upgrade YAML);\n\
+    2 usage error or unreadable/invalid input (invalid_document, invalid_metadata, not an RPM).")]
 pub struct PlanArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
-    #[arg(long, value_name = "FILE")]
-    deps: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "package",
+        conflicts_with = "package"
+    )]
+    deps: Option<PathBuf>,
+    /// Plan with the upgrade YAML inside this RPM package (verified first); the target defaults to
+    /// the package's VERSION-BUILD.
+    #[arg(long, value_name = "PKG")]
+    package: Option<PathBuf>,
     /// The installed version: V, V-BUILD, or an RPM release such as V-BUILD.el7.
-    #[arg(long, value_name = "VERSION")]
-    from: String,
+    #[arg(long, value_name = "VERSION", required_unless_present = "from_npm")]
+    from: Option<String>,
     /// The target version (named literally), or `latest` for the newest non-deprecated version
     /// the start can reach.
-    #[arg(long, value_name = "VERSION|latest")]
-    to: Target,
+    #[arg(long, value_name = "VERSION|latest", required_unless_present_any = ["package", "to_npm"])]
+    to: Option<Target>,
+    /// NetApp NPM metadata (text or ZAPI XML) of the installed system: start at its ONTAP release.
+    #[arg(long, value_name = "FILE", requires_all = ["to_npm", "deps"], conflicts_with_all = ["from", "to", "package"])]
+    from_npm: Option<PathBuf>,
+    /// NetApp NPM metadata of the package to install: its ONTAP release is the target.
+    #[arg(long, value_name = "FILE", requires = "from_npm")]
+    to_npm: Option<PathBuf>,
     /// What to minimise first.
     #[arg(long, value_enum, default_value_t = Objective::Hops)]
     objective: Objective,
@@ -43,21 +65,171 @@ pub struct PlanArgs {
 }
 
 pub fn run(args: PlanArgs) -> u8 {
-    let graph = match DepGraph::from_path(&args.deps, args.scheme) {
-        Ok(g) => g,
-        Err(e) => return load_failure(args.format, &e),
+    if let (Some(from_npm), Some(to_npm), Some(deps)) = (&args.from_npm, &args.to_npm, &args.deps) {
+        return run_npm(&args, deps, from_npm, to_npm);
+    }
+    let (graph, default_target) = match (&args.package, &args.deps) {
+        (Some(pkg), _) => match upgrade_planner::rpm::upgrade_deps_from_package(pkg) {
+            // The package's own VERSION-BUILD: node V-B when the file has it, else node V (the
+            // package is a build of V), as the upgrade service resolves it on upload.
+            Ok((graph, identity)) => {
+                let node = graph
+                    .resolve_installed(&identity.target)
+                    .map_or(identity.target, |ix| {
+                        graph.node(ix).version.as_str().to_string()
+                    });
+                (graph, Some(node))
+            }
+            Err(e) => {
+                let exit = if e.is_refusal() {
+                    EXIT_REFUSED
+                } else {
+                    EXIT_INPUT
+                };
+                return fail(
+                    args.format,
+                    PLAN_SCHEMA,
+                    e.kind(),
+                    &e.to_string(),
+                    None,
+                    exit,
+                );
+            }
+        },
+        (None, Some(deps)) => match DepGraph::from_path(deps, args.scheme) {
+            Ok(g) => (g, None),
+            Err(e) => return load_failure(args.format, &e),
+        },
+        (None, None) => return unreachable_usage(args.format),
     };
-    let request = PlanRequest::new(args.from.clone(), args.to.clone()).objective(args.objective);
+    let Some(to) = args.to.clone().or(default_target.map(Target::Version)) else {
+        return unreachable_usage(args.format);
+    };
+    let from = args.from.clone().unwrap_or_default();
+    let request = PlanRequest::new(from, to).objective(args.objective);
     match graph.plan(&request) {
         Ok(plan) => {
-            match args.format {
-                Format::Json => print_json(&plan),
-                Format::Text => print_out(&render::plan::to_text(&plan)),
-                Format::Markdown => print_out(&render::plan::to_markdown(&plan)),
-            }
+            print_plan(args.format, &plan, None);
             EXIT_OK
         }
         Err(e) => plan_failure(args.format, &e),
+    }
+}
+
+/// clap enforces the argument rules; should they ever be bypassed, say so instead of panicking.
+fn unreachable_usage(format: Format) -> u8 {
+    fail(
+        format,
+        PLAN_SCHEMA,
+        "usage",
+        "give --deps FILE or --package PKG, --from VERSION and --to VERSION (see --help)",
+        None,
+        EXIT_INPUT,
+    )
+}
+
+fn print_plan(format: Format, plan: &Plan, extra: Option<serde_json::Value>) {
+    match format {
+        Format::Json => match (serde_json::to_value(plan), extra) {
+            (Ok(serde_json::Value::Object(mut obj)), Some(serde_json::Value::Object(more))) => {
+                obj.extend(more);
+                print_json(&obj);
+            }
+            _ => print_json(plan),
+        },
+        Format::Text => print_out(&render::plan::to_text(plan)),
+        Format::Markdown => print_out(&render::plan::to_markdown(plan)),
+    }
+}
+
+/// `--from-npm A --to-npm B --deps FILE`: the route between two ONTAP releases.
+fn run_npm(args: &PlanArgs, deps: &Path, from_npm: &Path, to_npm: &Path) -> u8 {
+    let graph = match DepGraph::from_path(deps, args.scheme) {
+        Ok(g) => g,
+        Err(e) => return load_failure(args.format, &e),
+    };
+    let read = |path: &Path, role: &str| -> Result<npm::Package, u8> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
+            fail(
+                args.format,
+                PLAN_SCHEMA,
+                "invalid_metadata",
+                &format!("cannot read the {role} metadata `{file}`: {e}"),
+                None,
+                EXIT_INPUT,
+            )
+        })?;
+        npm::read(&bytes).map_err(|e| {
+            let mut details = render::npm::error_json(&e);
+            if let Some(obj) = details.as_object_mut() {
+                obj.remove("message");
+                obj.remove("kind");
+                obj.insert("file".into(), file.clone().into());
+                obj.insert("role".into(), role.into());
+                obj.insert("metadata_kind".into(), e.kind.as_str().into());
+            }
+            fail(
+                args.format,
+                PLAN_SCHEMA,
+                "invalid_metadata",
+                &format!("the {role} metadata `{file}` is invalid: {e}"),
+                Some(details),
+                EXIT_INPUT,
+            )
+        })
+    };
+    let installed = match read(from_npm, "installed") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let package = match read(to_npm, "package") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    match npm::plan_between(&graph, &installed, &package, args.objective) {
+        Ok(route) => {
+            let check = serde_json::json!({
+                "verdict": route.check.verdict.as_str(),
+                "revert_procedure_required": route.check.revert_procedure_required,
+                "findings": route.check.findings.iter()
+                    .map(|d| render::diagnostics::to_json(&to_npm.display().to_string(), d))
+                    .collect::<Vec<_>>(),
+            });
+            if args.format == Format::Json {
+                print_plan(
+                    args.format,
+                    &route.plan,
+                    Some(serde_json::json!({
+                        "from_release": route.from_release,
+                        "to_release": route.to_release,
+                        "path_releases": route.path_releases,
+                        "check": check,
+                    })),
+                );
+            } else {
+                print_plan(args.format, &route.with_release_names(), None);
+                for finding in &route.check.findings {
+                    print_out(&format!("{}: {}\n", finding.severity, finding.message));
+                }
+            }
+            EXIT_OK
+        }
+        Err(npm::NpmPlanError::Plan(e)) => plan_failure(args.format, &e),
+        Err(e) => {
+            let exit = match e {
+                npm::NpmPlanError::WrongScheme => EXIT_INPUT,
+                _ => EXIT_REFUSED,
+            };
+            fail(
+                args.format,
+                PLAN_SCHEMA,
+                e.kind(),
+                &e.to_string(),
+                None,
+                exit,
+            )
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 use upgrade_planner::rollout::inventory::{Inventory, InventoryError, parse_duration};
+use upgrade_planner::rollout::packages;
 use upgrade_planner::rollout::windows::{WindowSpec, windows_from_path};
 use upgrade_planner::rollout::{
     ROLLOUT_SCHEMA, RolloutError, RolloutRequest, handoff, plan_rollout,
@@ -52,7 +53,7 @@ impl RolloutFormat {
     Exit codes: 0 planned and everything fits; 1 refused (unknown_target, deprecated_target, unknown_version,\n\
     past_target, no_route, cannot_converge, subset_order) or some steps do not fit the windows (the output\n\
     lists them); 2 usage error or unreadable/invalid input (invalid_document, invalid_inventory,\n\
-    invalid_windows, unknown_node, packages_unavailable).")]
+    invalid_windows, unknown_node, invalid_packages); with --packages, 1 when a package is missing.")]
 pub struct RolloutArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
     #[arg(long, value_name = "FILE")]
@@ -74,8 +75,8 @@ pub struct RolloutArgs {
     /// (`start_after`/`expire` in ISO 8601, as Redfish maintenance windows).
     #[arg(long, value_name = "FILE")]
     windows: Option<PathBuf>,
-    /// Resolve every install_binary step to an RPM in this directory (by its headers). Not
-    /// available in this build yet: answers `packages_unavailable` (exit 2).
+    /// Resolve every install_binary step to an RPM in this directory, read by its headers and
+    /// verified (a package whose digests fail is never picked); exit 1 listing what is missing.
     #[arg(long, value_name = "DIR")]
     packages: Option<PathBuf>,
     /// Output format.
@@ -123,28 +124,64 @@ pub fn run(args: RolloutArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return rollout_failure(ef, &e),
     };
+    let mut rollout = rollout;
     if let Some(dir) = &args.packages {
-        // Integrator note: the RPM header reader is built in parallel (the RPM issue). To connect it,
-        // implement `upgrade_planner::rollout::packages::PackageSource` over DIR (one
-        // `CandidatePackage` per readable RPM: header Name/Version/Release, file name, and
-        // `digests_ok` from verifying the header and payload digests), then replace this `return`
-        // with: `let mut rollout = rollout;` + `packages::resolve(&mut rollout.steps, &source)`; on
-        // a source error fail with kind `invalid_packages` (exit 2); when the returned list is not
-        // empty, fail with kind `missing_packages`, details `{"missing": list}`, exit 1 (text:
-        // `render::rollout::missing_text`).
-        return fail(
-            ef,
-            ROLLOUT_SCHEMA,
-            "packages_unavailable",
-            &format!(
-                "--packages {} is not available in this build yet: reading RPM headers comes with the RPM \
-                 inspection feature; run without --packages (install_binary steps then name the package, \
-                 version and minimum build, unresolved)",
+        let source = match packages::RpmDirectory::scan(dir) {
+            Ok(s) => s,
+            Err(e) => {
+                return fail(
+                    ef,
+                    ROLLOUT_SCHEMA,
+                    "invalid_packages",
+                    &e.to_string(),
+                    None,
+                    EXIT_INPUT,
+                );
+            }
+        };
+        let missing = match packages::resolve(&mut rollout.steps, &source) {
+            Ok(m) => m,
+            Err(e) => {
+                return fail(
+                    ef,
+                    ROLLOUT_SCHEMA,
+                    "invalid_packages",
+                    &e.to_string(),
+                    None,
+                    EXIT_INPUT,
+                );
+            }
+        };
+        if !missing.is_empty() {
+            let mut message = format!(
+                "{} package(s) needed by install_binary steps are missing from `{}` (or do not verify)",
+                missing.len(),
                 dir.display()
-            ),
-            None,
-            EXIT_INPUT,
-        );
+            );
+            if ef == Format::Text {
+                message.push('\n');
+                message.push_str(render::rollout::missing_text(&missing).trim_end());
+            }
+            for (file, reason) in &source.unreadable {
+                if ef == Format::Text {
+                    message.push_str(&format!("\nunreadable: {file}: {reason}"));
+                }
+            }
+            let details = serde_json::json!({
+                "missing": missing,
+                "unreadable": source.unreadable.iter()
+                    .map(|(f, r)| serde_json::json!({"file": f, "reason": r}))
+                    .collect::<Vec<_>>(),
+            });
+            return fail(
+                ef,
+                ROLLOUT_SCHEMA,
+                "missing_packages",
+                &message,
+                Some(details),
+                EXIT_REFUSED,
+            );
+        }
     }
     match args.format {
         RolloutFormat::Json => print_json(&rollout),

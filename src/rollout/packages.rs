@@ -56,6 +56,74 @@ pub trait PackageSource {
     fn candidates(&self, name: &str) -> Result<Vec<CandidatePackage>, PackageSourceError>;
 }
 
+/// The RPM packages in a directory, identified by their headers (file names are not trusted) and
+/// verified (MD5, header SHA-1/SHA-256, payload digest) on all cores. Files that are not RPMs are
+/// left out; RPMs that cannot be read are listed in [`RpmDirectory::unreadable`].
+#[derive(Debug, Clone, Default)]
+pub struct RpmDirectory {
+    /// Every RPM read, with whether its digests verified.
+    pub packages: Vec<CandidatePackage>,
+    /// RPM files that could not be read, with the reason.
+    pub unreadable: Vec<(String, String)>,
+}
+
+impl RpmDirectory {
+    /// Reads every regular file in `dir` (not recursive) that is an RPM package.
+    pub fn scan(dir: &std::path::Path) -> Result<RpmDirectory, PackageSourceError> {
+        let fail = |message: String| PackageSourceError { message };
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            fail(format!(
+                "cannot read the package directory `{}`: {e}",
+                dir.display()
+            ))
+        })?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| fail(format!("cannot list `{}`: {e}", dir.display())))?;
+            let path = entry.path();
+            if path.is_file() {
+                files.push(path);
+            }
+            if files.len() > crate::limits::MAX_PACKAGE_DIR_FILES {
+                return Err(fail(format!(
+                    "`{}` holds more than {} files; point --packages at a directory of packages",
+                    dir.display(),
+                    crate::limits::MAX_PACKAGE_DIR_FILES
+                )));
+            }
+        }
+        files.sort();
+        let options = crate::rpm::InspectOptions::default();
+        let mut out = RpmDirectory::default();
+        for (path, result) in files.iter().zip(crate::rpm::inspect_many(&files, &options)) {
+            let file = path.display().to_string();
+            match result {
+                Ok(record) => out.packages.push(CandidatePackage {
+                    digests_ok: record.first_mismatch().is_none(),
+                    name: record.name,
+                    version: record.version,
+                    release: record.release,
+                    file,
+                }),
+                Err(crate::rpm::RpmError::NotRpm { .. }) => {}
+                Err(e) => out.unreadable.push((file, e.to_string())),
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl PackageSource for RpmDirectory {
+    fn candidates(&self, name: &str) -> Result<Vec<CandidatePackage>, PackageSourceError> {
+        Ok(self
+            .packages
+            .iter()
+            .filter(|p| p.name == name)
+            .cloned()
+            .collect())
+    }
+}
+
 /// A source holding a fixed list, for tests and for callers that already read their packages.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryPackageSource {

@@ -13,7 +13,8 @@ use crate::depgraph::Document;
 use crate::diagnostic::Diagnostic;
 use crate::limits;
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The schema id of the package record.
 pub const PACKAGE_SCHEMA: &str = "upgrade-planner/package/v1";
@@ -513,6 +514,62 @@ fn fill_document(record: &mut PackageRecord, bytes: &[u8]) {
     );
     deps.valid = Some(valid);
     deps.diagnostics = diagnostics;
+}
+
+/// Inspects every package on all cores (each also hashes on its own threads); results in input
+/// order. Used by `inspect` with several packages and by `rollout --packages DIR`.
+pub fn inspect_many(
+    packages: &[PathBuf],
+    options: &InspectOptions,
+) -> Vec<Result<PackageRecord, RpmError>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    if packages.len() <= 1 || workers == 1 {
+        return packages.iter().map(|p| inspect(p, options)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<Result<PackageRecord, RpmError>>> = Vec::new();
+    slots.resize_with(packages.len(), || None);
+    let done = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.min(packages.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = packages.get(i) else { break };
+                        mine.push((i, inspect(path, options)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().ok())
+            .flatten()
+            .collect::<Vec<_>>()
+    });
+    for (i, r) in done {
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    slots
+        .into_iter()
+        .zip(packages)
+        .map(|(slot, path)| {
+            slot.unwrap_or_else(|| {
+                Err(RpmError::Io {
+                    path: path.clone(),
+                    source: std::io::Error::other(
+                        "the worker thread inspecting this package failed",
+                    ),
+                })
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub mod inspect;
 pub mod payload;
 
 pub use extract::{Extracted, extract};
-pub use inspect::{InspectOptions, PACKAGE_SCHEMA, PackageRecord, inspect};
+pub use inspect::{InspectOptions, PACKAGE_SCHEMA, PackageRecord, inspect, inspect_many};
 
 use crate::depgraph::{DepGraph, LoadError};
 use digest::Algorithm;
