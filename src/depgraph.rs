@@ -136,12 +136,21 @@ impl Document {
             }
         };
         let Some(root) = root else {
-            // An empty file declares no versions: valid, but nothing can be planned on it.
+            // An emptied file must not pass a CI gate as "clean": nothing can be planned on it.
+            diags.push(
+                Diagnostic::error(
+                    "schema",
+                    Some(Span::point(crate::diagnostic::Position {
+                        offset: 0,
+                        line: 1,
+                        column: 1,
+                    })),
+                    "the file declares no versions (it is empty or only comments)",
+                )
+                .with_hint("an upgrade-dependency file is a list of `- version: A.B.C.D` entries"),
+            );
             return ParsedDocument {
-                document: Some(Document {
-                    entries: Vec::new(),
-                    scheme: scheme.unwrap_or_default(),
-                }),
+                document: None,
                 diagnostics: diags,
             };
         };
@@ -162,6 +171,14 @@ impl Document {
                 diagnostics: diags,
             };
         };
+        if items.is_empty() {
+            diags.push(
+                Diagnostic::error("schema", Some(root.span), "the list of versions is empty")
+                    .with_hint(
+                        "an upgrade-dependency file is a list of `- version: A.B.C.D` entries",
+                    ),
+            );
+        }
         let scheme = scheme.unwrap_or_else(|| {
             let mut texts = Vec::new();
             collect_version_texts(items, &mut texts);
@@ -921,12 +938,22 @@ pub fn read_yaml_file(path: &Path) -> Result<String, LoadError> {
         Err(e) => {
             let valid = body.get(..e.valid_up_to()).unwrap_or(&[]);
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(valid.get(line_start..).unwrap_or(&[]))
+                .chars()
+                .count()
+                + 1;
+            let at = crate::diagnostic::Position {
+                offset: e.valid_up_to() + (bytes.len() - body.len()),
+                line,
+                column,
+            };
             Err(LoadError::Invalid {
                 file: Some(path.to_path_buf()),
                 diagnostics: vec![
                     Diagnostic::error(
                         "yaml-syntax",
-                        None,
+                        Some(Span::point(at)),
                         format!(
                             "the file is not UTF-8 text: invalid byte at offset {} (line {line})",
                             e.valid_up_to()
@@ -1016,6 +1043,13 @@ mod tests {
             [("barrier-conditions-conflict", 2, 79)]
         );
         assert_eq!(errors("- version: [4.1\n")[0].0, "yaml-syntax");
+    }
+
+    #[test]
+    fn empty_files_are_invalid() {
+        assert_eq!(errors(""), [("schema", 1, 1)]);
+        assert_eq!(errors("# nothing\n"), [("schema", 1, 1)]);
+        assert_eq!(errors("[]\n"), [("schema", 1, 1)]);
     }
 
     #[test]

@@ -4,12 +4,18 @@
 //! too large and by how much. The values are generous for real files (the largest real
 //! upgrade-dependency file is a few kilobytes) and small enough that hostile input fails fast.
 
-/// Largest upgrade-dependency (or other YAML) document accepted, in bytes.
-pub const MAX_YAML_BYTES: usize = 16 * 1024 * 1024;
+/// Largest upgrade-dependency (or other YAML) document accepted, in bytes. Real files are a few
+/// kilobytes; a generated 10,000-version file is under 1 MiB.
+pub const MAX_YAML_BYTES: usize = 8 * 1024 * 1024;
 /// Deepest nesting of YAML sequences and mappings.
 pub const MAX_YAML_DEPTH: usize = 64;
 /// Most YAML nodes (scalars, sequences, mappings) in one document, counting every alias expansion.
-pub const MAX_YAML_NODES: usize = 2_000_000;
+/// Enough for about 50,000 versions; keeps the span-keeping tree of any accepted file well under
+/// 64 MiB.
+pub const MAX_YAML_NODES: usize = 300_000;
+/// Most nodes that aliases (`*name`) may expand to in one document. Upgrade files and inventories
+/// need no aliases at all; this stops an alias bomb before it copies anything large.
+pub const MAX_YAML_ALIAS_NODES: usize = 50_000;
 /// Longest version string, in bytes.
 pub const MAX_VERSION_LEN: usize = 256;
 /// Most dot-separated numeric components in one version.
@@ -24,10 +30,13 @@ pub const MAX_SIMPLE_PATH_SEARCH_STEPS: usize = 2_000_000;
 
 // --- lint, diff and graph ---------------------------------------------------------------------
 
-/// Most word operations (64 barriers per word, per edge) the `unreachable-barrier-condition` lint
-/// rule may spend on its reachability bit sets. Beyond it the rule is skipped with an
-/// `analysis-limit` note; a 10,000-version file with 10,000 barriers needs about 3 million.
-pub const MAX_LINT_REACHABILITY_WORK: usize = 200_000_000;
+/// Most work (edges × 64-bit words, one bit per conditioned barrier) the
+/// `unreachable-barrier-condition` rule may spend on its reachability bit sets; it also bounds
+/// their memory (at most 32 MiB). Beyond it the rule is skipped with an `analysis-limit` note. A
+/// 10,000-version file with 30,000 edges may hold about 6,000 conditioned barriers.
+pub const MAX_LINT_REACHABILITY_WORK: usize = 4_000_000;
+/// Most findings `lint` lists for one file (a note says how many more there were).
+pub const MAX_LINT_FINDINGS: usize = 10_000;
 /// Most versions (the union of both files) `diff` compares: it plans every ordered pair, so the
 /// work grows with the square of this number.
 pub const MAX_DIFF_VERSIONS: usize = 1_000;

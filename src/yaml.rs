@@ -145,6 +145,8 @@ pub enum YamlErrorKind {
     TooDeep,
     /// More nodes (alias expansions included) than [`limits::MAX_YAML_NODES`].
     TooManyNodes,
+    /// Aliases expand to more than [`limits::MAX_YAML_ALIAS_NODES`] nodes (an alias bomb).
+    AliasExpansion,
     /// More than one document in the stream.
     MultipleDocuments,
     /// An alias names an anchor that was not defined before it.
@@ -242,6 +244,7 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
     // Node counts of the frames under construction, to price anchors for alias expansion.
     let mut counts: Vec<usize> = Vec::new();
     let mut total_nodes = 0usize;
+    let mut alias_nodes = 0usize;
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
 
@@ -277,6 +280,20 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                         kind: YamlErrorKind::UnknownAnchor,
                     });
                 };
+                // Price the expansion before copying anything, so an alias bomb stops here.
+                alias_nodes = alias_nodes.saturating_add(*count);
+                if alias_nodes > limits::MAX_YAML_ALIAS_NODES {
+                    return Err(YamlError {
+                        message: format!(
+                            "aliases expand to more than {} nodes; the document is an alias bomb \
+                             (\"billion laughs\") or far larger than any upgrade file",
+                            limits::MAX_YAML_ALIAS_NODES
+                        ),
+                        position: Some(span.start),
+                        kind: YamlErrorKind::AliasExpansion,
+                    });
+                }
+                add_nodes(&mut total_nodes, *count, span)?;
                 let mut node = node.clone();
                 // The alias stands where it is written.
                 node.span = span;
@@ -289,6 +306,7 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                     RawStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
                     _ => ScalarStyle::Block,
                 };
+                add_nodes(&mut total_nodes, 1, span)?;
                 let node = Node {
                     value: Value::Scalar(Scalar {
                         text: text.into_owned(),
@@ -301,6 +319,7 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
             }
             Event::SequenceStart(anchor, _) => {
                 check_depth(stack.len(), span)?;
+                add_nodes(&mut total_nodes, 1, span)?;
                 stack.push(Frame::Sequence {
                     items: Vec::new(),
                     start: span,
@@ -311,6 +330,7 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
             }
             Event::MappingStart(anchor, _) => {
                 check_depth(stack.len(), span)?;
+                add_nodes(&mut total_nodes, 1, span)?;
                 stack.push(Frame::Mapping {
                     entries: Vec::new(),
                     key: None,
@@ -361,18 +381,6 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
         let Some((node, count, anchor)) = completed else {
             continue;
         };
-        total_nodes = total_nodes.saturating_add(count);
-        if total_nodes > limits::MAX_YAML_NODES {
-            return Err(YamlError {
-                message: format!(
-                    "the YAML document expands to more than {} nodes (aliases included); \
-                     it is too large or an alias bomb",
-                    limits::MAX_YAML_NODES
-                ),
-                position: Some(node.span.start),
-                kind: YamlErrorKind::TooManyNodes,
-            });
-        }
         if let Some(parent) = counts.last_mut() {
             *parent = parent.saturating_add(count);
         }
@@ -389,6 +397,23 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
         }
     }
     Ok(root)
+}
+
+/// Counts `n` more nodes in the document, failing past [`limits::MAX_YAML_NODES`].
+fn add_nodes(total: &mut usize, n: usize, span: Span) -> Result<(), YamlError> {
+    *total = total.saturating_add(n);
+    if *total > limits::MAX_YAML_NODES {
+        return Err(YamlError {
+            message: format!(
+                "the YAML document has more than {} nodes (scalars, lists and mappings), the limit \
+                 for one file",
+                limits::MAX_YAML_NODES
+            ),
+            position: Some(span.start),
+            kind: YamlErrorKind::TooManyNodes,
+        });
+    }
+    Ok(())
 }
 
 fn check_depth(depth: usize, span: Span) -> Result<(), YamlError> {
@@ -466,7 +491,19 @@ mod tests {
             ));
         }
         let err = parse(&doc).unwrap_err();
-        assert_eq!(err.kind, YamlErrorKind::TooManyNodes);
+        assert_eq!(err.kind, YamlErrorKind::AliasExpansion);
+        // It stops at the limit, long before the 10^12 nodes the document describes.
+        assert!(err.position.is_some_and(|p| p.line <= 7), "{err:?}");
+    }
+
+    #[test]
+    fn nodes_are_counted_once_whatever_their_depth() {
+        // Each level of nesting used to count its children again.
+        let n = limits::MAX_YAML_NODES / 8;
+        let doc: String = (0..n).map(|_| "- {a: [1]}\n").collect();
+        assert!(parse(&doc).is_ok());
+        let doc: String = (0..limits::MAX_YAML_NODES).map(|_| "- 1\n").collect();
+        assert_eq!(parse(&doc).unwrap_err().kind, YamlErrorKind::TooManyNodes);
     }
 
     #[test]

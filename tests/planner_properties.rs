@@ -37,7 +37,11 @@ fn model() -> impl Strategy<Value = (Model, Vec<usize>)> {
                 Just(n),
             )
         })
-        .prop_flat_map(|(picked, declared, deprecated, barrier, edges, n)| {
+        .prop_flat_map(|(picked, mut declared, deprecated, barrier, edges, n)| {
+            // A file declares at least one version (an empty file is invalid).
+            if let Some(first) = declared.first_mut() {
+                *first = true;
+            }
             let versions: Vec<String> = picked.iter().map(|&i| POOL[i].to_string()).collect();
             // An implicit (undeclared) version has no flags of its own.
             let deprecated = deprecated

@@ -5,6 +5,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 mod diff;
 mod extract;
@@ -62,7 +63,10 @@ pub const EXIT_REFUSED: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(usage_error(e)),
+    };
     let code = match cli.command {
         Command::Plan(args) => plan::run(args),
         Command::Lint(args) => lint::run(args),
@@ -73,14 +77,62 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Extract(args) => extract::run(args),
     };
+    if WRITE_FAILED.load(AtomicOrdering::Relaxed) {
+        // The output is incomplete (disk full, I/O error): never let a script trust it.
+        print_err("error: could not write the output to stdout; it is incomplete");
+        return ExitCode::from(EXIT_INPUT);
+    }
     ExitCode::from(code)
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+/// Reports a command-line usage error. With `--format json` anywhere on the command line, the
+/// error is the usual JSON object on stdout (kind `usage`) so that scripts get a document; help
+/// and version requests print as clap prints them. Exit 2 for errors.
+fn usage_error(e: clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return EXIT_OK;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let json = args.windows(2).any(|w| {
+        w.first().is_some_and(|a| a == "--format") && w.get(1).is_some_and(|v| v == "json")
+    }) || args.iter().any(|a| a == "--format=json");
+    if !json {
+        let _ = e.print();
+        return EXIT_INPUT;
+    }
+    let command = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map_or("usage", String::as_str);
+    let schema = format!("upgrade-planner/{command}/v1");
+    let rendered = e.to_string();
+    let message = rendered
+        .split("\n\n")
+        .next()
+        .unwrap_or("invalid command line")
+        .trim_start_matches("error: ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    fail(Format::Json, &schema, "usage", &message, None, EXIT_INPUT)
+}
+
+/// Set when a write to stdout fails for any reason other than a closed pipe.
+static WRITE_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout. A closed pipe (`| head`) is not an error; any other write failure (a full
+/// disk) is remembered and turns the exit code into 2 with a message, since the output is
+/// incomplete.
 pub fn print_out(text: &str) {
     let mut out = anstream::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        WRITE_FAILED.store(true, AtomicOrdering::Relaxed);
+    }
 }
 
 /// Writes one line to stderr.

@@ -187,6 +187,19 @@ pub fn lint(src: &str, scheme: Option<VersionScheme>) -> Vec<Diagnostic> {
         let key = |d: &Diagnostic| d.span.map(|s| (s.start.offset, s.end.offset));
         key(a).cmp(&key(b)).then(a.code.cmp(b.code))
     });
+    let limit = crate::limits::MAX_LINT_FINDINGS;
+    if diags.len() > limit {
+        let dropped = diags.len() - limit;
+        diags.truncate(limit);
+        diags.push(Diagnostic::new(
+            "analysis-limit",
+            crate::diagnostic::Severity::Note,
+            None,
+            format!(
+                "{dropped} more findings are not listed: a file reports at most {limit} findings"
+            ),
+        ).with_hint("fix the findings above and run lint again"));
+    }
     diags
 }
 

@@ -14,23 +14,74 @@ fn severity_style(s: Severity) -> Style {
 }
 
 /// The source line holding `span`'s start, and the caret line under the span (on that line only).
+/// The line is found from the span's byte offset (no scan from the top of the file, so rendering
+/// many findings stays linear); control characters are escaped.
 fn snippet(src: &str, span: Span) -> Option<(String, String)> {
-    let line = src.lines().nth(span.start.line.checked_sub(1)?)?;
+    let offset = span.start.offset;
+    let before = src.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let rest = src.get(line_start..)?;
+    let line = rest.split('\n').next().unwrap_or("");
     let line = line.strip_suffix('\r').unwrap_or(line);
-    let start_col = span.start.column.saturating_sub(1);
+    let head = src.get(line_start..offset).unwrap_or("");
+    let head = head.get(..head.len().min(line.len())).unwrap_or(head);
     let width = if span.end.line == span.start.line && span.end.column > span.start.column {
         span.end.column - span.start.column
     } else {
         1
     };
     let line_chars = line.chars().count();
+    let start_col = head.chars().count();
     let width = width.min(line_chars.saturating_sub(start_col)).max(1);
-    let prefix: String = line
+    // Carets line up under the escaped text: each escaped character may widen.
+    let prefix: String = head
         .chars()
-        .take(start_col)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|c| {
+            if c == '\t' {
+                "\t".to_string()
+            } else {
+                " ".repeat(escaped_width(c))
+            }
+        })
         .collect();
-    Some((line.to_string(), format!("{prefix}{}", "^".repeat(width))))
+    let marked: usize = line
+        .chars()
+        .skip(start_col)
+        .take(width)
+        .map(escaped_width)
+        .sum();
+    Some((
+        sanitize(line).into_owned(),
+        format!("{prefix}{}", "^".repeat(marked.max(1))),
+    ))
+}
+
+/// How many columns a character takes once [`sanitize`]d.
+fn escaped_width(c: char) -> usize {
+    if c.is_control() && c != '\t' {
+        c.escape_unicode().count()
+    } else {
+        1
+    }
+}
+
+/// Escapes control characters (except tab) as `\u{1b}`, so that text from an input file can never
+/// drive the terminal (set its title, move the cursor, ring the bell).
+pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Renders one diagnostic as rustc-style text:
@@ -50,7 +101,7 @@ pub fn to_text(file: &str, src: &str, d: &Diagnostic) -> String {
         "{sev}{}[{}]{sev:#}{h}: {}{h:#}\n",
         d.severity,
         d.code,
-        d.message,
+        sanitize(&d.message),
         h = style::HEADING
     );
     let mut locations: Vec<(Span, Option<&str>, Style)> = Vec::new();
@@ -68,10 +119,15 @@ pub fn to_text(file: &str, src: &str, d: &Diagnostic) -> String {
     let pad = " ".repeat(width);
     match d.span {
         Some(span) => out.push_str(&format!(
-            "{pad}{gutter_style}-->{gutter_style:#} {file}:{}:{}\n",
-            span.start.line, span.start.column
+            "{pad}{gutter_style}-->{gutter_style:#} {}:{}:{}\n",
+            sanitize(file),
+            span.start.line,
+            span.start.column
         )),
-        None => out.push_str(&format!("{pad}{gutter_style}-->{gutter_style:#} {file}\n")),
+        None => out.push_str(&format!(
+            "{pad}{gutter_style}-->{gutter_style:#} {}\n",
+            sanitize(file)
+        )),
     }
     for (span, label, caret_style) in &locations {
         let Some((line, carets)) = snippet(src, *span) else {
@@ -82,14 +138,17 @@ pub fn to_text(file: &str, src: &str, d: &Diagnostic) -> String {
         out.push_str(&format!(
             "{gutter_style}{number:>width$} |{gutter_style:#} {line}\n"
         ));
-        let label = label.map(|l| format!(" {l}")).unwrap_or_default();
+        let label = label
+            .map(|l| format!(" {}", sanitize(l)))
+            .unwrap_or_default();
         out.push_str(&format!(
             "{pad} {gutter_style}|{gutter_style:#} {caret_style}{carets}{label}{caret_style:#}\n"
         ));
     }
     if let Some(hint) = &d.hint {
         out.push_str(&format!(
-            "{pad} {gutter_style}={gutter_style:#} {h}hint{h:#}: {hint}\n",
+            "{pad} {gutter_style}={gutter_style:#} {h}hint{h:#}: {}\n",
+            sanitize(hint),
             h = style::HEADING
         ));
     }
@@ -162,6 +221,16 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let src = "- version: 4.1\n  deprecated: \"x\\e]0;pwned\\a\"\n";
+        let diags = Document::parse(src, None).diagnostics;
+        let text = to_text("f.yml", src, &diags[0]);
+        let plain = strip(&text);
+        assert!(!plain.contains('\x07'), "{plain}");
+        assert!(plain.contains("\\u{1b}]0;pwned\\u{7}"), "{plain}");
     }
 
     #[test]

@@ -15,10 +15,19 @@ pub mod rpm;
 /// Pads a table: every row is a list of cells; columns are left-aligned to their widest cell
 /// (width in characters), separated by two spaces, each line indented by `indent` spaces.
 /// Styled cells are given as `(text, style)` so that escape codes do not count toward widths.
+/// Cells are [`diagnostics::sanitize`]d: text from input files never reaches the terminal raw.
 pub fn table(rows: &[Vec<(String, anstyle::Style)>], indent: usize) -> String {
+    let rows: Vec<Vec<(String, anstyle::Style)>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|(cell, st)| (diagnostics::sanitize(cell).into_owned(), *st))
+                .collect()
+        })
+        .collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; columns];
-    for row in rows {
+    for row in &rows {
         for (i, (cell, _)) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(cell.chars().count());
@@ -26,7 +35,7 @@ pub fn table(rows: &[Vec<(String, anstyle::Style)>], indent: usize) -> String {
         }
     }
     let mut out = String::new();
-    for row in rows {
+    for row in &rows {
         let mut line = " ".repeat(indent);
         for (i, (cell, style)) in row.iter().enumerate() {
             let last = i + 1 == row.len();
