@@ -28,7 +28,7 @@ pub enum InspectFormat {
 #[command(after_help = "Examples:\n  \
     upgrade-planner inspect oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.rpm\n  \
     upgrade-planner inspect --format json --chunk-size 32MiB packages/*.rpm\n  \
-    upgrade-planner inspect --no-verify big.rpm    # headers only: header digests checked, no payload read\n\n\
+    upgrade-planner inspect --no-verify big.rpm   # headers only, no payload read\n\n\
     SIZE accepts bytes or a suffix: KiB/MiB/GiB (also K/M/G, binary) or KB/MB/GB (decimal).\n\n\
     Exit codes: 0 every package read and every digest verified; 1 a digest mismatch (or the upgrade\n\
     YAML cannot be read out of a payload); 2 a package is unreadable or not an RPM (2 wins over 1).")]

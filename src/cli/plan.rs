@@ -21,12 +21,16 @@ use upgrade_planner::{npm, render};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     upgrade-planner plan --deps data/seed-oceanbase-ce-4.2.1.1.yml --from 4.0.0.0 --to 4.3.0.0\n  \
-    upgrade-planner plan --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --to latest --format json\n  \
-    upgrade-planner plan --package oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.rpm --from 4.1.0.0\n  \
-    upgrade-planner plan --deps data/ontap-example.yml --from-npm installed.txt --to-npm package.xml\n\n\
-    Exit codes: 0 planned; 1 planning refused (unknown_start, unknown_target, deprecated_target, no_route;\n\
-    with --package also a digest mismatch or a package without the upgrade YAML);\n\
-    2 usage error or unreadable/invalid input (invalid_document, invalid_metadata, not an RPM).")]
+    upgrade-planner plan --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --to latest\n  \
+    upgrade-planner plan --deps deps.yml --from 4.1.0.0 --to latest --format json\n  \
+    upgrade-planner plan --package oceanbase-ce-4.2.1.1-1.el7.x86_64.rpm --from 4.1.0.0\n  \
+    upgrade-planner plan --deps data/ontap-example.yml --from-npm a.txt --to-npm b.xml\n\n\
+    Exit codes:\n  \
+    0  planned\n  \
+    1  refused: unknown_start, unknown_target, deprecated_target, no_route;\n     \
+    with --package also digest_mismatch, no_upgrade_deps\n  \
+    2  usage error, unreadable or invalid input: invalid_document, invalid_metadata,\n     \
+    not_rpm, truncated")]
 pub struct PlanArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
     #[arg(

@@ -47,13 +47,17 @@ impl RolloutFormat {
 /// run_upgrade_scripts, reboot (asynchronous for the primary) and verify. See docs/rollout.md.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
-    upgrade-planner rollout --deps data/seed-oceanbase-ce-4.2.1.1.yml --cluster cluster.yml --to 4.3.0.0\n  \
-    upgrade-planner rollout --deps deps.yml --cluster cluster.json --to 4.3.0.0 --window 4h --format markdown\n  \
-    upgrade-planner rollout --deps deps.yml --cluster cluster.yml --to 4.3.0.0 --only node-1,node-2 --windows windows.yml --format json\n\n\
-    Exit codes: 0 planned and everything fits; 1 refused (unknown_target, deprecated_target, unknown_version,\n\
-    past_target, no_route, cannot_converge, subset_order) or some steps do not fit the windows (the output\n\
-    lists them); 2 usage error or unreadable/invalid input (invalid_document, invalid_inventory,\n\
-    invalid_windows, unknown_node, invalid_packages); with --packages, 1 when a package is missing.")]
+    upgrade-planner rollout --deps deps.yml --cluster cluster.yml --to 4.3.0.0\n  \
+    upgrade-planner rollout --deps deps.yml --cluster c.json --to 4.3.0.0 --window 4h\n  \
+    upgrade-planner rollout --deps deps.yml --cluster c.yml --to latest --format markdown\n  \
+    upgrade-planner rollout --deps deps.yml --cluster c.yml --to 4.3.0.0 --only node-1,node-2\n  \
+    upgrade-planner rollout --deps deps.yml --cluster c.yml --to 4.3.0.0 --packages rpms/\n\n\
+    Exit codes:\n  \
+    0  planned, and every step fits the windows\n  \
+    1  refused: unknown_target, deprecated_target, unknown_version, past_target, no_route,\n     \
+    cannot_converge, subset_order, missing_packages; or some steps do not fit the windows\n  \
+    2  usage error, unreadable or invalid input: invalid_document, invalid_inventory,\n     \
+    invalid_windows, unknown_node, invalid_packages")]
 pub struct RolloutArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
     #[arg(long, value_name = "FILE")]

@@ -377,6 +377,20 @@ pub fn inspect_keep_yaml(
         .len();
     let start = super::peek(&mut reader, path)?;
     let mut record = record_with_start(&pkg, file_size, options.chunk_size, &start)?;
+    // The signature header says how long header + payload are: a shorter file is truncated, which
+    // is worth saying as such (exit 2) rather than as a digest mismatch.
+    if let Some(signed) = record.signed_size {
+        let main_start = pkg.main().file_offset();
+        if main_start.saturating_add(signed) > file_size {
+            return Err(RpmError::truncated(
+                path,
+                "header + payload (signature header size)",
+                main_start,
+                signed,
+                file_size.saturating_sub(main_start),
+            ));
+        }
+    }
     if !options.verify {
         return Ok((record, None));
     }
