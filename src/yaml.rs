@@ -143,7 +143,8 @@ pub enum YamlErrorKind {
     TooLarge,
     /// Nesting is deeper than [`limits::MAX_YAML_DEPTH`].
     TooDeep,
-    /// More nodes (alias expansions included) than [`limits::MAX_YAML_NODES`].
+    /// More nodes (alias expansions included) than [`limits::MAX_YAML_NODES`], or aliases that
+    /// expand to more than [`limits::MAX_YAML_ALIAS_NODES`].
     TooManyNodes,
     /// More than one document in the stream.
     MultipleDocuments,
@@ -242,6 +243,8 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
     // Node counts of the frames under construction, to price anchors for alias expansion.
     let mut counts: Vec<usize> = Vec::new();
     let mut total_nodes = 0usize;
+    // Nodes copied in by aliases, capped on their own: real files use few or no aliases.
+    let mut alias_nodes = 0usize;
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
 
@@ -277,6 +280,19 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                         kind: YamlErrorKind::UnknownAnchor,
                     });
                 };
+                alias_nodes = alias_nodes.saturating_add(*count);
+                if alias_nodes > limits::MAX_YAML_ALIAS_NODES {
+                    return Err(YamlError {
+                        message: format!(
+                            "aliases expand to more than {} nodes; the document is an alias bomb \
+                             (\"billion laughs\") or needs to write its repeated parts out",
+                            limits::MAX_YAML_ALIAS_NODES
+                        ),
+                        position: Some(span.start),
+                        kind: YamlErrorKind::TooManyNodes,
+                    });
+                }
+                // Checked before the copy is made, so a bomb never allocates its expansion.
                 let mut node = node.clone();
                 // The alias stands where it is written.
                 node.span = span;
@@ -467,6 +483,20 @@ mod tests {
         }
         let err = parse(&doc).unwrap_err();
         assert_eq!(err.kind, YamlErrorKind::TooManyNodes);
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
+        // Stopped by the alias cap on line 5 (the fourth `*a3` passes it), long before the node cap.
+        assert_eq!(err.position.map(|p| p.line), Some(5));
+    }
+
+    #[test]
+    fn moderate_alias_use_is_fine() {
+        let mut doc = String::from("base: &b {install_binary: 1h, reboot: 20m, verify: 2m}
+nodes:
+");
+        for i in 0..1000 {
+            doc.push_str(&format!("  - {{name: n{i}, estimates: *b}}\n"));
+        }
+        assert!(parse(&doc).is_ok());
     }
 
     #[test]
