@@ -563,7 +563,11 @@ impl Header {
                     }
                     let budget_end = u64::from(offset).saturating_add(scan_budget);
                     let scannable = store
-                        .get(..usize::try_from(budget_end).unwrap_or(usize::MAX).min(store.len()))
+                        .get(
+                            ..usize::try_from(budget_end)
+                                .unwrap_or(usize::MAX)
+                                .min(store.len()),
+                        )
                         .unwrap_or_default();
                     match strings_len(scannable, offset, count) {
                         Some(len) => {
@@ -886,7 +890,9 @@ mod tests {
         // budget each entry walks the whole store (quadratic; minutes for a 2 MiB file).
         let store = vec![0u8; 4000];
         let entries: Vec<_> = (0..2000).map(|i| (1000 + i, 8, 0, 4000)).collect();
-        let err = parse(&header_bytes(&entries, &store)).unwrap_err().to_string();
+        let err = parse(&header_bytes(&entries, &store))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("overlaps earlier entries"), "{err}");
         // Two entries sharing strings are still fine (within twice the store).
         let h = parse(&header_bytes(
