@@ -67,8 +67,54 @@ pub fn version(data: &[u8]) {
     }
 }
 
+/// Parses bytes as an RPM package's lead and headers and reads every field `inspect` reports
+/// (delegates to [`crate::rpm::fuzz_header`]).
+pub fn rpm_header(data: &[u8]) {
+    let _ = crate::rpm::fuzz_header(data);
+}
+
+/// Treats bytes as an RPM payload: decompresses it and walks the cpio archive inside, reading every
+/// entry (delegates to [`crate::rpm::fuzz_payload`]).
+pub fn rpm_payload(data: &[u8]) {
+    let _ = crate::rpm::fuzz_payload(data);
+}
+
+/// Parses bytes as NetApp NPM text metadata, validates and re-renders it (delegates to
+/// [`crate::npm::fuzz_text`]).
+pub fn npm_text(data: &[u8]) {
+    crate::npm::fuzz_text(data);
+}
+
+/// Parses bytes as NetApp NPM ZAPI XML metadata, validates and re-renders it (delegates to
+/// [`crate::npm::fuzz_xml`]).
+pub fn npm_xml(data: &[u8]) {
+    crate::npm::fuzz_xml(data);
+}
+
+/// Parses bytes as a cluster inventory (ordering a valid one) and as a maintenance-windows file
+/// (delegates to [`crate::rollout::fuzz_inventory`]).
+pub fn inventory(data: &[u8]) {
+    crate::rollout::fuzz_inventory(data);
+}
+
+/// Lints bytes as an upgrade-dependency file and renders the findings in every format (delegates
+/// to [`crate::lint::fuzz_entry`]).
+pub fn lint(data: &[u8]) {
+    crate::lint::fuzz_entry(data);
+}
+
 /// A fuzz entry point: takes any bytes, returns normally, panics only on a bug.
 pub type Entry = fn(&[u8]);
 
-/// Every fuzz target by name, for the corpus replay test.
-pub const TARGETS: &[(&str, Entry)] = &[("deps_plan", deps_plan), ("version", version)];
+/// Every fuzz target by name (the `fuzz/fuzz_targets/<name>.rs` binary and the
+/// `fuzz/corpus/<name>/` directory), for the corpus replay test.
+pub const TARGETS: &[(&str, Entry)] = &[
+    ("deps_plan", deps_plan),
+    ("version", version),
+    ("rpm_header", rpm_header),
+    ("rpm_payload", rpm_payload),
+    ("npm_text", npm_text),
+    ("npm_xml", npm_xml),
+    ("inventory", inventory),
+    ("lint", lint),
+];

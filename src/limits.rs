@@ -95,3 +95,24 @@ pub const MAX_EXTRACT_MEMORY_STAGING: u64 = 16 * 1024 * 1024;
 
 /// Most files `rollout --packages DIR` reads from one directory.
 pub const MAX_PACKAGE_DIR_FILES: usize = 100_000;
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input (issue 7). Every limit of this file, with the error it produces, is listed in
+// `docs/limits.md`.
+// ---------------------------------------------------------------------------------------------
+
+/// Most archive bytes an RPM payload may decompress to per compressed byte consumed so far
+/// (checked on every read once the output passes [`PAYLOAD_RATIO_GRACE_BYTES`]). gzip cannot
+/// exceed ~1030:1 and real RPM payloads are 2:1 to 20:1, so a stream past this ratio is a
+/// decompression bomb: it stops early with `corrupt_payload` instead of being skipped through for
+/// minutes.
+pub const MAX_PAYLOAD_RATIO: u64 = 1_000;
+/// Archive bytes a payload may produce before [`MAX_PAYLOAD_RATIO`] applies (small payloads of
+/// highly compressible files are fine at any ratio).
+pub const PAYLOAD_RATIO_GRACE_BYTES: u64 = 64 * 1024 * 1024;
+/// Most archive bytes any RPM payload may decompress to (64 GiB), whatever its compressed size.
+pub const MAX_PAYLOAD_ARCHIVE_BYTES: u64 = 64 * 1024 * 1024 * 1024;
+
+/// Longest line of the NPM text form, in bytes (1 MiB; the longest sample value is about 30,000
+/// characters). A longer line is refused with `too-large` naming the line.
+pub const MAX_NPM_LINE_BYTES: usize = 1024 * 1024;

@@ -507,6 +507,15 @@ mod tests {
     }
 
     #[test]
+    fn moderate_alias_use_is_fine() {
+        let mut doc = String::from("base: &b {install_binary: 1h, verify: 2m}\nnodes:\n");
+        for i in 0..1000 {
+            doc.push_str(&format!("  - {{name: n{i}, estimates: *b}}\n"));
+        }
+        assert!(parse(&doc).is_ok());
+    }
+
+    #[test]
     fn deep_nesting_is_refused() {
         let doc = "[".repeat(100) + &"]".repeat(100);
         assert_eq!(parse(&doc).unwrap_err().kind, YamlErrorKind::TooDeep);

@@ -108,6 +108,18 @@ pub fn parse(input: &[u8]) -> Result<RawMetadata, NpmError> {
             Some(l) if followed_by_lf => l,
             _ => raw_line,
         };
+        if raw_line.len() > limits::MAX_NPM_LINE_BYTES {
+            return Err(NpmError::bad(
+                ErrorKind::TooLarge,
+                format!(
+                    "line {line_no} is {} bytes long, more than the limit of {} bytes",
+                    raw_line.len(),
+                    limits::MAX_NPM_LINE_BYTES
+                ),
+            )
+            .at(Some(at_line(1, line_offset)))
+            .hint("real metadata lines are well under a kilobyte; check that this is an NPM metadata file"));
+        }
         let line = std::str::from_utf8(raw_line).map_err(|e| {
             let good = raw_line.get(..e.valid_up_to()).unwrap_or_default();
             let col = String::from_utf8_lossy(good).chars().count() + 1;
@@ -198,6 +210,17 @@ mod tests {
             .into_iter()
             .map(|i| (i.name, i.value, i.span.start.line))
             .collect()
+    }
+
+    #[test]
+    fn an_overlong_line_is_too_large_and_named() {
+        let mut src = b"PKG_TYPE=dataontap\nX=".to_vec();
+        src.resize(src.len() + limits::MAX_NPM_LINE_BYTES, b'a');
+        let err = parse(&src).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::TooLarge);
+        assert!(err.to_string().contains("line 2"), "{err}");
+        src.truncate(src.len() - 3);
+        assert!(parse(&src).is_ok());
     }
 
     #[test]

@@ -511,6 +511,11 @@ impl Header {
         let store = raw.get(store_start..).unwrap_or_default();
         let dl = intro.data_len;
         let mut entries = Vec::with_capacity(intro.entries as usize);
+        // Bytes the string walks below may still scan. Entries that do not overlap (librpm
+        // refuses overlapping ones) scan each byte of the store at most once; without this
+        // budget, 65535 entries all pointing at a megabyte of empty strings cost 65535 walks
+        // of it (minutes of CPU for a 2 MiB file).
+        let mut scan_budget = 2 * u64::from(dl) + 65536;
         for (i, chunk) in index.chunks_exact(ENTRY_SIZE).enumerate() {
             let entry_at = at + (index_start + i * ENTRY_SIZE) as u64;
             let bad =
@@ -556,8 +561,27 @@ impl Header {
                             "index entry {i} (tag {tag}) announces {count} strings in a {dl}-byte data store"
                         )));
                     }
-                    match strings_len(store, offset, count) {
-                        Some(len) => len,
+                    let budget_end = u64::from(offset).saturating_add(scan_budget);
+                    let scannable = store
+                        .get(
+                            ..usize::try_from(budget_end)
+                                .unwrap_or(usize::MAX)
+                                .min(store.len()),
+                        )
+                        .unwrap_or_default();
+                    match strings_len(scannable, offset, count) {
+                        Some(len) => {
+                            scan_budget = scan_budget.saturating_sub(u64::from(len));
+                            len
+                        }
+                        None if scannable.len() < store.len() => {
+                            return Err(bad(format!(
+                                "index entry {i} (tag {tag}, {}) overlaps earlier entries: the \
+                                 header's strings add up to more than twice its {dl}-byte data \
+                                 store (librpm refuses overlapping entries)",
+                                data_type.name()
+                            )));
+                        }
                         None => {
                             return Err(bad(format!(
                                 "index entry {i} (tag {tag}, {}) runs past the end of the data store \
@@ -858,6 +882,25 @@ mod tests {
             let err = parse(&bytes).unwrap_err().to_string();
             assert!(err.contains(needle), "{err} should contain {needle}");
         }
+    }
+
+    #[test]
+    fn overlapping_string_entries_cannot_make_parsing_quadratic() {
+        // 2000 entries, each claiming every empty string of a 4000-byte store: without the scan
+        // budget each entry walks the whole store (quadratic; minutes for a 2 MiB file).
+        let store = vec![0u8; 4000];
+        let entries: Vec<_> = (0..2000).map(|i| (1000 + i, 8, 0, 4000)).collect();
+        let err = parse(&header_bytes(&entries, &store))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("overlaps earlier entries"), "{err}");
+        // Two entries sharing strings are still fine (within twice the store).
+        let h = parse(&header_bytes(
+            &[(1000, 8, 0, 2), (1001, 8, 0, 2)],
+            b"a\0b\0",
+        ))
+        .unwrap();
+        assert_eq!(h.strings(1001).unwrap().unwrap().len(), 2);
     }
 
     #[test]

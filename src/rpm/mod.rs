@@ -18,6 +18,7 @@
 //! # Ok::<(), upgrade_planner::rpm::RpmError>(())
 //! ```
 
+mod bomb;
 pub mod cpio;
 pub mod digest;
 pub mod extract;

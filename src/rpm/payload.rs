@@ -113,7 +113,9 @@ pub fn decoder<'a, R: BufRead + Send + 'a>(
     compressor: Compressor,
     reader: R,
 ) -> io::Result<Box<dyn Read + Send + 'a>> {
-    Ok(match compressor {
+    // Every decoder is bounded against decompression bombs (see `super::bomb`).
+    let (reader, consumed) = super::bomb::CountingInput::new(reader);
+    let decoder: Box<dyn Read + Send + 'a> = match compressor {
         Compressor::None => Box::new(reader),
         Compressor::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(reader)),
         Compressor::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(reader)),
@@ -131,7 +133,8 @@ pub fn decoder<'a, R: BufRead + Send + 'a>(
             d.window_log_max(limits::MAX_ZSTD_WINDOW_LOG)?;
             Box::new(d)
         }
-    })
+    };
+    Ok(Box::new(super::bomb::Guarded::new(decoder, consumed)))
 }
 
 #[cfg(test)]
