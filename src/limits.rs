@@ -83,3 +83,9 @@ pub const MAX_CHUNK_SIZE: u64 = 4 * 1024 * 1024 * 1024;
 /// Largest file `extract` holds in memory before writing it to stdout (it is written only once
 /// its digest is verified; larger files are staged in a temporary file instead).
 pub const MAX_EXTRACT_MEMORY_STAGING: u64 = 16 * 1024 * 1024;
+
+// --- Benchmarks and the xz block seek (`crate::rpm::seek`) ---
+
+/// Largest xz index read to seek into a multi-block payload (16 MiB: a few million blocks; rpm's
+/// 500 MB packages have about a hundred). A larger index is not used; the payload is streamed.
+pub const MAX_XZ_INDEX_BYTES: u64 = 16 * 1024 * 1024;

@@ -134,6 +134,25 @@ impl io::Write for Hasher {
     }
 }
 
+/// Hashes everything `reader` yields, straight from its buffer (no copy).
+pub fn hash_all<R: BufRead>(reader: &mut R, hasher: &mut Hasher) -> io::Result<u64> {
+    let mut total = 0u64;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(total);
+        }
+        hasher.update(buf);
+        let n = buf.len();
+        total += n as u64;
+        reader.consume(n);
+    }
+}
+
 /// Lowercase hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -5,6 +5,7 @@
 //! * [`digest`]: MD5 / SHA-1 / SHA-256 checks, read-once multi-threaded hashing.
 //! * [`payload`]: streaming decompression (xz, zstd, gzip, bzip2, lzma, none).
 //! * [`cpio`]: the archive walk (newc and rpm's stripped large-file format).
+//! * [`seek`]: one file out of a multi-block xz payload, decoding only the blocks that hold it.
 //! * [`inspect`](mod@inspect): the package record `upgrade-planner inspect` prints.
 //! * [`extract`](mod@extract): one file out of the payload, checked against the header's digests.
 //!
@@ -24,6 +25,7 @@ pub mod extract;
 pub mod header;
 pub mod inspect;
 pub mod payload;
+pub mod seek;
 
 pub use extract::{Extracted, extract};
 pub use inspect::{InspectOptions, PACKAGE_SCHEMA, PackageRecord, inspect};
