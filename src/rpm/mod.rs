@@ -354,7 +354,11 @@ impl Package {
     /// Opens a package and reads its headers; returns it with a reader positioned at the payload.
     pub fn open(path: &Path) -> Result<(Package, BufReader<std::fs::File>), RpmError> {
         let file = std::fs::File::open(path).map_err(|e| RpmError::io(path, e))?;
-        let mut reader = BufReader::with_capacity(256 * 1024, file);
+        // 64 KiB: below glibc's mmap threshold (128 KiB), so the buffer comes from the heap and is
+        // reused from one package to the next instead of being mapped, faulted in and unmapped
+        // for each (a third of the CPU time of `inspect --no-verify` over many small packages).
+        // Larger reads (1 MiB blocks when hashing) bypass it.
+        let mut reader = BufReader::with_capacity(64 * 1024, file);
         let headers = header::read_headers(&mut reader, path)?;
         Ok((
             Package {
