@@ -6,6 +6,11 @@
 #   BENCH_QUICK=1 bench/compare.sh  # quick try-out: ~48 MiB package, fewer runs, table in bench/work only
 #   bench/compare.sh --build-only   # build (or reuse) the fixtures, check both sides agree, stop
 #
+# Environment: BENCH_WORK (fixture folder), BENCH_LARGE_MIB (size of the large package),
+# BENCH_ROUNDS (alternating hyperfine rounds), BENCH_DOC (where the table goes), BENCH_NICE (run
+# the measurements under `nice -n N`, e.g. -5 on a machine shared with other jobs; both sides
+# alike).
+#
 # Needs: rpmbuild, rpm, rpm2cpio, cpio, hyperfine, xz, zstd, openssl, jq, GNU time (/usr/bin/time),
 # cargo. Fixtures are built once into $BENCH_WORK (default bench/work, git-ignored) and reused;
 # delete that folder to rebuild them. See bench/README.md.
@@ -226,6 +231,9 @@ if [ "${1:-}" = --build-only ]; then
 fi
 
 # --- measurements ----------------------------------------------------------------------------
+nice=""
+[ -n "${BENCH_NICE:-}" ] && nice="nice -n $BENCH_NICE"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 results="$work/results"
 rm -rf "$results"
 mkdir -p "$results"
@@ -245,7 +253,7 @@ bench() {
     local args=("${fwd[@]}")
     [ $((r % 2)) = 0 ] && args=("${rev[@]}")
     log "$id (round $r/$rounds)"
-    hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
+    $nice hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
       --export-json "$results/$id.$r.json" "${args[@]}" >&2
   done
 }
@@ -299,12 +307,17 @@ ms() { awk -v s="$1" 'BEGIN { v = s * 1000; if (v < 10) printf "%.2f ms", v; els
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 met() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "yes" : "**no**") }'; }
 
-row() { # ID OURS THEIRS TARGET
+cell() { printf '%s' "$1" | sed 's/|/\\|/g'; } # a pipe inside a Markdown table cell
+row() { # ID OURS THEIRS TARGET (a number, or "-" for a row without a target)
   local a b r
   a=$(median "$1" "$2")
   b=$(median "$1" "$3")
   r=$(ratio "$a" "$b")
-  printf '| %s | %s | %s | %s | **%s** | ≤ %s | %s |\n' "$2" "$3" "$(ms "$a")" "$(ms "$b")" "$r" "$4" "$(met "$r" "$4")"
+  if [ "$4" = - ]; then
+    printf '| %s | %s | %s | %s | **%s** | none | |\n' "$(cell "$2")" "$(cell "$3")" "$(ms "$a")" "$(ms "$b")" "$r"
+  else
+    printf '| %s | %s | %s | %s | **%s** | ≤ %s | %s |\n' "$(cell "$2")" "$(cell "$3")" "$(ms "$a")" "$(ms "$b")" "$r" "$4" "$(met "$r" "$4")"
+  fi
 }
 
 size_mib() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.0f MiB", b / 1048576 }'; }
@@ -318,7 +331,8 @@ table="$work/table.md"
 {
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($cpu), $mem of memory, $(uname -sr); commit $commit;"
   echo "$(rpm --version), $(xz --version | head -1), zstd $(zstd --version | sed 's/.* v\([0-9.]*\).*/\1/'), hyperfine $(hyperfine --version | awk '{ print $2 }')."
-  echo "Medians of $rounds alternating hyperfine round(s); ratio = ours / theirs (lower is better)."
+  echo "Medians of $rounds alternating hyperfine round(s) ($(count extract-zstd "upgrade-planner extract (zstd)") to $(count headers-200 "rpm -qp --qf (${small_count} packages)") runs per command); ratio = ours / theirs (lower is better)."
+  echo "Load average before the measurements: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)${nice:+; measured under \`$nice\`}."
   echo "Mode: $([ "$quick" = 1 ] && echo "quick (BENCH_QUICK=1)" || echo full)."
   echo
   echo "Fixtures: $small_count small packages (5 files each, xz); the large package, $(size_mib "$large_dir/blobs/observer") + $(size_mib "$large_dir/blobs/obshell") of binaries, then the upgrade YAML, then $(size_mib "$large_dir/blobs/libobclient.so") (payload order), built three ways:"
@@ -332,8 +346,8 @@ table="$work/table.md"
     row "inspect-$v" "upgrade-planner inspect --format json ($v)" "rpm -K --nosignature ($v)" 0.7
     row "inspect-$v" "upgrade-planner inspect --format json ($v)" "md5sum ($v)" 1.2
   done
-  row inspect-xz-singleblock "upgrade-planner inspect --format json (xz-singleblock)" "rpm -K --nosignature (xz-singleblock)" 0.7
-  row inspect-xz-singleblock "upgrade-planner inspect --format json (xz-singleblock)" "md5sum (xz-singleblock)" 1.2
+  row inspect-xz-singleblock "upgrade-planner inspect --format json (xz-singleblock)" "rpm -K --nosignature (xz-singleblock)" -
+  row inspect-xz-singleblock "upgrade-planner inspect --format json (xz-singleblock)" "md5sum (xz-singleblock)" -
   row extract-xz-multiblock "upgrade-planner extract (xz-multiblock)" "rpm2cpio | cpio -i --to-stdout (xz-multiblock)" 0.05
   row extract-xz-singleblock "upgrade-planner extract (xz-singleblock)" "rpm2cpio | cpio -i --to-stdout (xz-singleblock)" 0.7
   row extract-zstd "upgrade-planner extract (zstd)" "rpm2cpio | cpio -i --to-stdout (zstd)" 0.7
