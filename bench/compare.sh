@@ -234,6 +234,20 @@ fi
 nice=""
 [ -n "${BENCH_NICE:-}" ] && nice="nice -n $BENCH_NICE"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Cores really available: two md5sum at once against one (2.0: two free cores; 1.0: one). A
+# virtual machine's cores may be shared with other jobs on the host; parallel hashing only helps
+# as far as this allows.
+parallelism() {
+  local f="$large_dir/zstd.rpm" t0 t1 t2
+  t0=$(date +%s.%N)
+  $nice md5sum "$f" >/dev/null
+  t1=$(date +%s.%N)
+  $nice bash -c "md5sum '$f' >/dev/null & md5sum '$f' >/dev/null & wait"
+  t2=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.2f", 2 * (b - a) / (c - b) }'
+}
+par_before="$(parallelism)"
 results="$work/results"
 rm -rf "$results"
 mkdir -p "$results"
@@ -333,6 +347,7 @@ table="$work/table.md"
   echo "$(rpm --version), $(xz --version | head -1), zstd $(zstd --version | sed 's/.* v\([0-9.]*\).*/\1/'), hyperfine $(hyperfine --version | awk '{ print $2 }')."
   echo "Medians of $rounds alternating hyperfine round(s) ($(count extract-zstd "upgrade-planner extract (zstd)") to $(count headers-200 "rpm -qp --qf (${small_count} packages)") runs per command); ratio = ours / theirs (lower is better)."
   echo "Load average before the measurements: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)${nice:+; measured under \`$nice\`}."
+  echo "Effective parallelism (two \`md5sum\` at once against one; 2.00 = two free cores): $par_before before, $(parallelism) after."
   echo "Mode: $([ "$quick" = 1 ] && echo "quick (BENCH_QUICK=1)" || echo full)."
   echo
   echo "Fixtures: $small_count small packages (5 files each, xz); the large package, $(size_mib "$large_dir/blobs/observer") + $(size_mib "$large_dir/blobs/obshell") of binaries, then the upgrade YAML, then $(size_mib "$large_dir/blobs/libobclient.so") (payload order), built three ways:"
