@@ -22,6 +22,7 @@ use super::FileEntry;
 use super::cpio::{CpioReader, EntryName};
 use super::digest::Algorithm;
 use crate::limits;
+use std::collections::HashMap;
 use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
 use thiserror::Error;
 
@@ -246,17 +247,17 @@ pub fn content_index(files: &[FileEntry], target: &FileEntry) -> usize {
 /// `None` when the sizes overflow or the file is not in the archive. A wrong answer is harmless:
 /// the caller checks the entry it finds there.
 pub fn archive_offset(files: &[FileEntry], content_fx: usize, stripped: bool) -> Option<u64> {
-    let linked = |f: &FileEntry| {
-        f.inode != 0
-            && f.is_regular()
-            && !f.is_ghost()
-            && files.iter().any(|g| {
-                g.index != f.index
-                    && g.is_regular()
-                    && !g.is_ghost()
-                    && g.inode == f.inode
-                    && g.device == f.device
-            })
+    // Hard-link sets: regular, shipped files sharing device and inode (positions in `files`, in
+    // header order). Built once, so the layout is linear in the number of files.
+    let mut sets: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.inode != 0 && f.is_regular() && !f.is_ghost() {
+            sets.entry((f.device, f.inode)).or_default().push(i);
+        }
+    }
+    let set_of = |f: &FileEntry| {
+        sets.get(&(f.device, f.inode))
+            .filter(|s| s.len() > 1 && f.inode != 0 && f.is_regular() && !f.is_ghost())
     };
     let entry_len = |f: &FileEntry, content: u64| -> Option<u64> {
         let header = if stripped {
@@ -274,32 +275,27 @@ pub fn archive_offset(files: &[FileEntry], content_fx: usize, stripped: bool) ->
         }
     };
     let mut offset = 0u64;
-    for f in files.iter().filter(|f| !f.is_ghost() && !linked(f)) {
+    for f in files
+        .iter()
+        .filter(|f| !f.is_ghost() && set_of(f).is_none())
+    {
         if f.index == content_fx {
             return Some(offset);
         }
         offset = offset.checked_add(entry_len(f, content_of(f))?)?;
     }
-    let mut done = vec![false; files.len()];
-    for f in files.iter().filter(|f| !f.is_ghost() && linked(f)) {
-        if done.get(f.index).copied().unwrap_or(true) {
+    for (i, f) in files.iter().enumerate() {
+        // Each set is written when its first member comes up.
+        let Some(set) = set_of(f).filter(|s| s.first() == Some(&i)) else {
             continue;
-        }
-        let set: Vec<&FileEntry> = files
-            .iter()
-            .filter(|g| {
-                g.is_regular() && !g.is_ghost() && g.inode == f.inode && g.device == f.device
-            })
-            .collect();
-        let last = set.last().map_or(f.index, |g| g.index);
-        for g in set {
-            if let Some(d) = done.get_mut(g.index) {
-                *d = true;
-            }
+        };
+        let last = set.last().copied().unwrap_or(i);
+        for &j in set {
+            let Some(g) = files.get(j) else { continue };
             if g.index == content_fx {
                 return Some(offset);
             }
-            let content = if g.index == last { g.size } else { 0 };
+            let content = if j == last { g.size } else { 0 };
             offset = offset.checked_add(entry_len(g, content)?)?;
         }
     }
@@ -379,14 +375,14 @@ pub fn read_file_with_index<R: Read + Seek>(
     let blocks = Cursor::new(index.stream_header).chain(
         reader
             .by_ref()
-            .take(index.index_offset - block.compressed_offset),
+            .take(index.index_offset.saturating_sub(block.compressed_offset)),
     );
     let mut decoder = lzma_rust2::XzReader::new_mem_limit(
         BufReader::with_capacity(64 * 1024, blocks),
         false,
         limits::MAX_XZ_DECODER_MEMORY_KIB,
     );
-    let skip = offset - block.uncompressed_offset;
+    let skip = offset.saturating_sub(block.uncompressed_offset);
     let skipped = io::copy(&mut decoder.by_ref().take(skip), &mut io::sink()).or_else(|e| {
         miss(format!(
             "the xz block at {} does not decode: {e}",
@@ -580,6 +576,31 @@ mod tests {
         let mut ghost = file(3, "/g", 9, 3);
         ghost.flags = super::super::RPMFILE_GHOST;
         assert_eq!(archive_offset(&[ghost], 0, false), None);
+    }
+
+    #[test]
+    fn offsets_are_linear_in_the_file_count() {
+        // 100,000 files with a few hard-link sets: a quadratic layout would take minutes.
+        let files: Vec<FileEntry> = (0..100_000)
+            .map(|i| {
+                file(
+                    i,
+                    &format!("/d/f{i:06}"),
+                    10,
+                    if i % 1000 == 0 { 7 } else { i as u32 + 10 },
+                )
+            })
+            .collect();
+        // Each file outside the set: a 110-byte header and `./d/fNNNNNN` + NUL (122, padded to
+        // 124), then 10 bytes of content (136 in all). 100 files (every 1000th) are one set.
+        let entry = 136;
+        assert_eq!(archive_offset(&files, 99_999, false), Some(99_899 * entry));
+        // The set comes after the 99,900 other files; its first member first.
+        assert_eq!(archive_offset(&files, 0, false), Some(99_900 * entry));
+        assert_eq!(
+            archive_offset(&files, 1000, false),
+            Some(99_900 * entry + 124)
+        );
     }
 
     #[test]
