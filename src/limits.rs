@@ -116,3 +116,9 @@ pub const MAX_PAYLOAD_ARCHIVE_BYTES: u64 = 64 * 1024 * 1024 * 1024;
 /// Longest line of the NPM text form, in bytes (1 MiB; the longest sample value is about 30,000
 /// characters). A longer line is refused with `too-large` naming the line.
 pub const MAX_NPM_LINE_BYTES: usize = 1024 * 1024;
+
+// --- Benchmarks and the xz block seek (`crate::rpm::seek`) ---
+
+/// Largest xz index read to seek into a multi-block payload (16 MiB: a few million blocks; rpm's
+/// 500 MB packages have about a hundred). A larger index is not used; the payload is streamed.
+pub const MAX_XZ_INDEX_BYTES: u64 = 16 * 1024 * 1024;

@@ -1,7 +1,7 @@
 //! `upgrade-planner inspect`: what each RPM package is, whether it is intact, and which upgrade
 //! routes it carries.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_json, print_out};
+use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_out};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use upgrade_planner::limits;
@@ -99,6 +99,32 @@ fn error_json(path: &std::path::Path, e: &RpmError) -> serde_json::Value {
     })
 }
 
+/// One element of the JSON output: a record, or the error object of a package that failed.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum JsonItem<'a> {
+    Record(&'a PackageRecord),
+    Error(serde_json::Value),
+}
+
+/// Pretty JSON straight to stdout, byte for byte what `print_json` prints, without building the
+/// whole text first (hundreds of packages make hundreds of kilobytes), going through a
+/// `serde_json::Value`, or scanning the text for terminal escapes (JSON has none to strip).
+fn write_json(value: &impl serde::Serialize) {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        print_err(&format!("error: cannot write the result: {e}"));
+    }
+}
+
 pub fn run(args: InspectArgs) -> u8 {
     let options = InspectOptions {
         verify: !args.no_verify,
@@ -108,40 +134,29 @@ pub fn run(args: InspectArgs) -> u8 {
     let exit = results.iter().map(exit_for).max().unwrap_or(EXIT_OK);
     match args.format {
         InspectFormat::Json => {
-            if let ([path], [result]) = (args.packages.as_slice(), results.as_slice()) {
-                match result {
-                    Ok(record) => print_json(record),
-                    Err(e) => {
-                        let details = serde_json::json!({"path": path.display().to_string()});
-                        return fail(
-                            Format::Json,
-                            PACKAGE_SCHEMA,
-                            e.kind(),
-                            &e.to_string(),
-                            Some(details),
-                            exit,
-                        );
-                    }
-                }
-            } else {
-                let values: Vec<serde_json::Value> = args
-                    .packages
-                    .iter()
-                    .zip(&results)
-                    .map(|(path, r)| match r {
-                        Ok(record) => serde_json::to_value(record).unwrap_or_else(|e| {
-                            error_json(
-                                path,
-                                &RpmError::Write {
-                                    target: "stdout".into(),
-                                    source: std::io::Error::other(e),
-                                },
-                            )
-                        }),
-                        Err(e) => error_json(path, e),
-                    })
-                    .collect();
-                print_json(&values);
+            if let ([path], [Err(e)]) = (args.packages.as_slice(), results.as_slice()) {
+                let details = serde_json::json!({"path": path.display().to_string()});
+                return fail(
+                    Format::Json,
+                    PACKAGE_SCHEMA,
+                    e.kind(),
+                    &e.to_string(),
+                    Some(details),
+                    exit,
+                );
+            }
+            let items: Vec<JsonItem<'_>> = args
+                .packages
+                .iter()
+                .zip(&results)
+                .map(|(path, r)| match r {
+                    Ok(record) => JsonItem::Record(record),
+                    Err(e) => JsonItem::Error(error_json(path, e)),
+                })
+                .collect();
+            match items.as_slice() {
+                [one] => write_json(one),
+                all => write_json(&all),
             }
         }
         InspectFormat::Text => {

@@ -130,7 +130,18 @@ impl<R: Read> CpioReader<R> {
         }
     }
 
-    /// Bytes of the archive consumed so far.
+    /// Starts a walk in the middle of an archive: `inner` yields the archive from `offset` on, the
+    /// start of an entry (used after seeking into a payload; padding is computed from `offset`).
+    pub fn starting_at(inner: R, offset: u64) -> Self {
+        CpioReader {
+            inner,
+            offset,
+            remaining: 0,
+            finished: false,
+        }
+    }
+
+    /// Archive offset reached so far.
     pub fn offset(&self) -> u64 {
         self.offset
     }

@@ -134,6 +134,25 @@ impl io::Write for Hasher {
     }
 }
 
+/// Hashes everything `reader` yields, straight from its buffer (no copy).
+pub fn hash_all<R: BufRead>(reader: &mut R, hasher: &mut Hasher) -> io::Result<u64> {
+    let mut total = 0u64;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(total);
+        }
+        hasher.update(buf);
+        let n = buf.len();
+        total += n as u64;
+        reader.consume(n);
+    }
+}
+
 /// Lowercase hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -274,10 +293,13 @@ pub type Consumer<'a> = Box<dyn FnOnce(BlockReader) + Send + 'a>;
 pub const BLOCK_SIZE: usize = 1 << 20;
 const BLOCKS_IN_FLIGHT: usize = 4;
 
-/// Reads `reader` to its end once, in blocks: each block goes to `on_block` on this thread and to
-/// every consumer on its own thread. A consumer that returns early (found what it wanted) simply
-/// stops receiving. Returns the number of bytes read.
-pub fn fan_out<R: Read>(
+/// Reads `reader` to its end once, in blocks, on a thread of its own: each block goes to
+/// `on_block` on the calling thread and to every consumer on its own thread. A consumer that
+/// returns early (found what it wanted) simply stops receiving. Returns the number of bytes read.
+///
+/// The calling thread only runs `on_block` (`inspect` hashes MD5 there, the sequential floor), so
+/// reading (a kernel copy) and the other consumers overlap with it on the other cores.
+pub fn fan_out<R: Read + Send>(
     mut reader: R,
     mut on_block: impl FnMut(&[u8]),
     consumers: Vec<Consumer<'_>>,
@@ -289,40 +311,48 @@ pub fn fan_out<R: Read>(
             senders.push(Some(tx));
             scope.spawn(move || consumer(BlockReader::new(rx)));
         }
-        let mut total = 0u64;
-        loop {
-            let mut block = vec![0u8; BLOCK_SIZE];
-            let mut filled = 0;
-            while filled < BLOCK_SIZE {
-                let Some(rest) = block.get_mut(filled..) else {
+        let (main_tx, main_rx) = sync_channel::<Block>(BLOCKS_IN_FLIGHT);
+        let producer = scope.spawn(move || -> io::Result<u64> {
+            let mut total = 0u64;
+            loop {
+                let mut block = vec![0u8; BLOCK_SIZE];
+                let mut filled = 0;
+                while filled < BLOCK_SIZE {
+                    let Some(rest) = block.get_mut(filled..) else {
+                        break;
+                    };
+                    match reader.read(rest) {
+                        Ok(0) => break,
+                        Ok(n) => filled += n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                if filled == 0 {
                     break;
-                };
-                match reader.read(rest) {
-                    Ok(0) => break,
-                    Ok(n) => filled += n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
+                }
+                block.truncate(filled);
+                total += filled as u64;
+                let block = Arc::new(block);
+                for slot in &mut senders {
+                    if let Some(tx) = slot
+                        && tx.send(Arc::clone(&block)).is_err()
+                    {
+                        *slot = None;
+                    }
+                }
+                if main_tx.send(block).is_err() || filled < BLOCK_SIZE {
+                    break;
                 }
             }
-            if filled == 0 {
-                break;
-            }
-            block.truncate(filled);
-            total += filled as u64;
+            Ok(total)
+        });
+        for block in main_rx {
             on_block(&block);
-            let block = Arc::new(block);
-            for slot in &mut senders {
-                if let Some(tx) = slot
-                    && tx.send(Arc::clone(&block)).is_err()
-                {
-                    *slot = None;
-                }
-            }
-            if filled < BLOCK_SIZE {
-                break;
-            }
         }
-        Ok(total)
+        producer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the thread reading the file failed")))
     })
 }
 

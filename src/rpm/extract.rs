@@ -9,9 +9,10 @@ use super::cpio::{CpioError, CpioReader, EntryName};
 use super::digest::{Algorithm, DigestCheck, Status};
 use super::header::tag;
 use super::payload::{self, Compressor};
-use super::{FileEntry, Package, RpmError, find_upgrade_deps};
+use super::{FileEntry, Package, RpmError, find_upgrade_deps, seek};
+use crate::limits;
 use std::collections::HashMap;
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// What [`extract`] wrote.
@@ -25,6 +26,9 @@ pub struct Extracted {
     pub header_digest: DigestCheck,
     /// The file's digest check against FILEDIGESTS.
     pub file_digest: DigestCheck,
+    /// Whether the file was read by decoding only the xz blocks that hold it ([`super::seek`]);
+    /// false when the payload was streamed from its start.
+    pub block_seek: bool,
 }
 
 /// Why copying an entry out of the archive failed.
@@ -54,7 +58,7 @@ impl CopyError {
 }
 
 /// Normalises a cpio entry name (`./a/b`, `a/b`, `/a/b`) to the header's absolute form.
-fn archive_path(name: &[u8]) -> String {
+pub(crate) fn archive_path(name: &[u8]) -> String {
     let s = String::from_utf8_lossy(name);
     let s = s
         .strip_prefix('.')
@@ -285,16 +289,49 @@ pub fn extract(
     let algorithm = pkg.file_digest_algorithm()?;
     let start = super::peek(&mut reader, path)?;
     let compressor = pkg.compressor(&start)?;
-    let (size, actual) = stream_entry(
-        &pkg,
-        &mut reader,
-        compressor,
-        &files,
-        target,
-        algorithm,
-        out,
-        u64::MAX,
-    )?;
+    let seeked = if compressor == Compressor::Xz {
+        let payload_start = pkg.headers.payload_offset;
+        let file_len = reader
+            .get_ref()
+            .metadata()
+            .map_err(|e| RpmError::io(path, e))?
+            .len();
+        let wanted = seek::Wanted {
+            files: &files,
+            target,
+            stripped: pkg.main().entry(tag::LONGFILESIZES).is_some(),
+            algorithm,
+            limit: limits::MAX_EXTRACT_MEMORY_STAGING,
+        };
+        let result = seek::read_file(reader.get_mut(), payload_start, file_len, &wanted);
+        // Back to the payload's start for streaming (the seek moved the file).
+        reader
+            .seek(SeekFrom::Start(payload_start))
+            .map_err(|e| RpmError::io(path, e))?;
+        result.ok()
+    } else {
+        None
+    };
+    let block_seek = seeked.is_some();
+    let (size, actual) = match seeked {
+        Some((bytes, actual)) => {
+            out.write_all(&bytes).map_err(|source| RpmError::Write {
+                target: "output".into(),
+                source,
+            })?;
+            (bytes.len() as u64, actual)
+        }
+        None => stream_entry(
+            &pkg,
+            &mut reader,
+            compressor,
+            &files,
+            target,
+            algorithm,
+            out,
+            u64::MAX,
+        )?,
+    };
     let file_check = DigestCheck::new(algorithm, "file", target.digest.clone(), actual);
     if file_check.status == Status::Mismatch {
         return Err(RpmError::DigestMismatch {
@@ -315,6 +352,7 @@ pub fn extract(
         size,
         header_digest: header_check,
         file_digest: file_check,
+        block_seek,
     })
 }
 

@@ -8,7 +8,7 @@ use super::digest::{self, Algorithm, DigestCheck, Status};
 use super::extract::{self, CopyError};
 use super::header::tag;
 use super::payload::{self, Compressor, PayloadFlags};
-use super::{Package, PackageIdentity, RpmError, find_upgrade_deps};
+use super::{Package, PackageIdentity, RpmError, find_upgrade_deps, seek};
 use crate::depgraph::Document;
 use crate::diagnostic::Diagnostic;
 use crate::limits;
@@ -401,6 +401,19 @@ pub fn inspect_keep_yaml(
     let payload_algo = record.digests.payload.algorithm;
     let want_payload_digest = record.digests.payload.expected.is_some() && payload_algo.is_some();
 
+    // A multi-block xz payload: the upgrade YAML is read by decoding only its blocks, on its own
+    // thread and file handle, while the file streams through the hashes.
+    let stripped = pkg.main().entry(tag::LONGFILESIZES).is_some();
+    let seek_plan = match (&deps, &compressor) {
+        (Some(target), Ok(Compressor::Xz)) if target.is_regular() && !target.is_ghost() => {
+            std::fs::File::open(path).ok().and_then(|mut f| {
+                let index = seek::read_index(&mut f, pkg.headers.payload_offset, file_size).ok()?;
+                (index.blocks.len() > 1).then_some((f, index, target))
+            })
+        }
+        _ => None,
+    };
+
     let mut md5 = Algorithm::Md5.hasher();
     md5.update(pkg.main().raw());
     let mut payload_actual: Option<String> = None;
@@ -410,12 +423,12 @@ pub fn inspect_keep_yaml(
         let slot = &mut payload_actual;
         consumers.push(Box::new(move |mut r| {
             let mut h = algo.hasher();
-            if std::io::copy(&mut r, &mut h).is_ok() {
+            if digest::hash_all(&mut r, &mut h).is_ok() {
                 *slot = Some(h.finalize_hex());
             }
         }));
     }
-    if let Some(target) = &deps {
+    if let (Some(target), None) = (&deps, &seek_plan) {
         let slot = &mut yaml_result;
         let files = &files;
         let compressor = &compressor;
@@ -423,8 +436,39 @@ pub fn inspect_keep_yaml(
             *slot = Some(read_yaml(r, compressor, files, target, file_algo));
         }));
     }
-    digest::fan_out(&mut reader, |b| md5.update(b), consumers)
-        .map_err(|e| RpmError::io(path, e))?;
+    let payload_offset = pkg.headers.payload_offset;
+    let (read, seeked) = std::thread::scope(|scope| {
+        let files = &files;
+        let seeker = seek_plan.map(|(mut f, index, target)| {
+            scope.spawn(move || {
+                let wanted = seek::Wanted {
+                    files,
+                    target,
+                    stripped,
+                    algorithm: file_algo,
+                    limit: limits::MAX_YAML_BYTES as u64,
+                };
+                seek::read_file_with_index(&mut f, payload_offset, &index, &wanted)
+            })
+        });
+        let read = digest::fan_out(&mut reader, |b| md5.update(b), consumers);
+        (read, seeker.map(|h| h.join()))
+    });
+    read.map_err(|e| RpmError::io(path, e))?;
+    match seeked {
+        Some(Ok(Ok((bytes, digest)))) => {
+            let sha256 = Algorithm::Sha256.hex_of(&bytes);
+            yaml_result = Some(Ok((bytes, sha256, digest)));
+        }
+        Some(_) => {
+            // The seek disagreed with the file (or failed): stream the payload again to be sure.
+            if let Some(target) = &deps {
+                let (_, again) = Package::open(path)?;
+                yaml_result = Some(read_yaml(again, &compressor, &files, target, file_algo));
+            }
+        }
+        None => {}
+    }
     record.digests.md5.actual = Some(md5.finalize_hex());
     record.digests.md5 = recheck(&record.digests.md5);
     if want_payload_digest {
@@ -456,8 +500,8 @@ fn recheck(d: &DigestCheck) -> DigestCheck {
     DigestCheck::new(d.algorithm, d.covers, d.expected.clone(), d.actual.clone())
 }
 
-fn read_yaml(
-    reader: digest::BlockReader,
+fn read_yaml<R: std::io::BufRead + Send>(
+    reader: R,
     compressor: &Result<Compressor, RpmError>,
     files: &[super::FileEntry],
     target: &super::FileEntry,
