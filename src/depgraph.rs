@@ -581,27 +581,13 @@ pub enum LoadError {
 }
 
 fn describe_invalid(file: Option<&Path>, diagnostics: &[Diagnostic]) -> String {
-    let mut errors = diagnostics.iter().filter(|d| d.is_error());
-    let first = errors.next();
-    let more = errors.count();
     let mut out = String::from("invalid upgrade-dependency document");
-    if let Some(d) = first {
+    if let Some((first, more)) = crate::diagnostic::first_error_line(file, diagnostics) {
         out.push_str(": ");
-        if let Some(f) = file {
-            out.push_str(&f.display().to_string());
-            out.push(':');
-        }
-        if let Some(span) = d.span {
-            out.push_str(&format!("{}:{}: ", span.start.line, span.start.column));
-        } else if file.is_some() {
-            out.push(' ');
-        }
-        out.push_str(&format!("{} [{}]", d.message, d.code));
-    }
-    if more > 0 {
-        out.push_str(&format!(
-            " (and {more} more error{}; run `upgrade-planner lint` to see them all)",
-            if more == 1 { "" } else { "s" }
+        out.push_str(&first);
+        out.push_str(&crate::diagnostic::more_errors_suffix(
+            more,
+            "; run `upgrade-planner lint` to see them all",
         ));
     }
     out

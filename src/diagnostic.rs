@@ -159,3 +159,34 @@ impl fmt::Display for Diagnostic {
         Ok(())
     }
 }
+
+/// The first error of a list as one line, `file:line:column: message [code]`, and how many more
+/// errors follow. Used by every loader's error message, so they all read the same.
+pub fn first_error_line(
+    file: Option<&std::path::Path>,
+    diagnostics: &[Diagnostic],
+) -> Option<(String, usize)> {
+    let mut errors = diagnostics.iter().filter(|d| d.is_error());
+    let d = errors.next()?;
+    let mut out = String::new();
+    if let Some(f) = file {
+        out.push_str(&f.display().to_string());
+        out.push(':');
+    }
+    if let Some(span) = d.span {
+        out.push_str(&format!("{}:{}: ", span.start.line, span.start.column));
+    } else if file.is_some() {
+        out.push(' ');
+    }
+    out.push_str(&format!("{} [{}]", d.message, d.code));
+    Some((out, errors.count()))
+}
+
+/// ` (and N more errors…)` with the right plural, or nothing when `more` is 0.
+pub fn more_errors_suffix(more: usize, advice: &str) -> String {
+    match more {
+        0 => String::new(),
+        1 => format!(" (and 1 more error{advice})"),
+        n => format!(" (and {n} more errors{advice})"),
+    }
+}

@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use upgrade_planner::diff::{ChangeKind, DIFF_SCHEMA, diff};
 use upgrade_planner::render;
-use upgrade_planner::{DepGraph, LoadError, VersionScheme};
+use upgrade_planner::{DepGraph, VersionScheme};
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,7 +63,7 @@ pub fn run(args: DiffArgs) -> u8 {
     for path in [&args.old, &args.new] {
         match DepGraph::from_path(path, args.scheme) {
             Ok(g) => graphs.push(g),
-            Err(e) => return load_failure(format, DIFF_SCHEMA, &e),
+            Err(e) => return super::load_failure(format, DIFF_SCHEMA, &e),
         }
     }
     let [old, new] = graphs.as_slice() else {
@@ -100,31 +100,4 @@ pub fn run(args: DiffArgs) -> u8 {
             .any(|c| matches!(c.kind, ChangeKind::Removed | ChangeKind::TargetDeprecated)),
     };
     if matched { EXIT_REFUSED } else { EXIT_OK }
-}
-
-/// Reports a file that cannot be loaded: `invalid_document` (exit 2), with every diagnostic in JSON.
-pub fn load_failure(format: Format, schema: &str, e: &LoadError) -> u8 {
-    let details = match e {
-        LoadError::Invalid { file, diagnostics } => {
-            let file = file
-                .as_ref()
-                .map(|f| f.display().to_string())
-                .unwrap_or_default();
-            Some(serde_json::json!({
-                "diagnostics": diagnostics
-                    .iter()
-                    .map(|d| render::diagnostics::to_json(&file, d))
-                    .collect::<Vec<_>>()
-            }))
-        }
-        LoadError::Io { .. } => None,
-    };
-    fail(
-        format,
-        schema,
-        "invalid_document",
-        &e.to_string(),
-        details,
-        EXIT_INPUT,
-    )
 }

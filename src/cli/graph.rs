@@ -1,6 +1,6 @@
 //! `upgrade-planner graph`: the upgrade graph as Graphviz DOT or Mermaid.
 
-use super::diff::load_failure;
+use super::load_failure;
 use super::plan::plan_failure;
 use super::{EXIT_OK, Format, print_out};
 use clap::{Args, ValueEnum};

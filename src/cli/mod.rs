@@ -179,3 +179,37 @@ pub fn fail(
     }
     exit
 }
+
+/// The `diagnostics` details of an invalid input: every finding as JSON (`code`, `severity`, `file`,
+/// `line`, `column`, `message`, ...).
+pub fn diagnostics_details(
+    file: Option<&std::path::Path>,
+    diagnostics: &[upgrade_planner::Diagnostic],
+) -> serde_json::Value {
+    let file = file.map(|f| f.display().to_string()).unwrap_or_default();
+    serde_json::json!({
+        "diagnostics": diagnostics
+            .iter()
+            .map(|d| upgrade_planner::render::diagnostics::to_json(&file, d))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// Reports a dependency file that cannot be loaded: kind `invalid_document`, exit 2, with every
+/// diagnostic in the JSON details. Shared by every command that reads a dependency file.
+pub fn load_failure(format: Format, schema: &str, e: &upgrade_planner::LoadError) -> u8 {
+    let details = match e {
+        upgrade_planner::LoadError::Invalid { file, diagnostics } => {
+            Some(diagnostics_details(file.as_deref(), diagnostics))
+        }
+        upgrade_planner::LoadError::Io { .. } => None,
+    };
+    fail(
+        format,
+        schema,
+        "invalid_document",
+        &e.to_string(),
+        details,
+        EXIT_INPUT,
+    )
+}

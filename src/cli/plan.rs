@@ -4,9 +4,7 @@ use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json, print_o
 use clap::Args;
 use std::path::{Path, PathBuf};
 use upgrade_planner::planner::PLAN_SCHEMA;
-use upgrade_planner::{
-    DepGraph, LoadError, Objective, Plan, PlanError, PlanRequest, Target, VersionScheme,
-};
+use upgrade_planner::{DepGraph, Objective, Plan, PlanError, PlanRequest, Target, VersionScheme};
 use upgrade_planner::{npm, render};
 
 /// Plan the upgrade route from an installed version to a target.
@@ -102,7 +100,7 @@ pub fn run(args: PlanArgs) -> u8 {
         },
         (None, Some(deps)) => match DepGraph::from_path(deps, args.scheme) {
             Ok(g) => (g, None),
-            Err(e) => return load_failure(args.format, &e),
+            Err(e) => return super::load_failure(args.format, PLAN_SCHEMA, &e),
         },
         (None, None) => return unreachable_usage(args.format),
     };
@@ -150,7 +148,7 @@ fn print_plan(format: Format, plan: &Plan, extra: Option<serde_json::Value>) {
 fn run_npm(args: &PlanArgs, deps: &Path, from_npm: &Path, to_npm: &Path) -> u8 {
     let graph = match DepGraph::from_path(deps, args.scheme) {
         Ok(g) => g,
-        Err(e) => return load_failure(args.format, &e),
+        Err(e) => return super::load_failure(args.format, PLAN_SCHEMA, &e),
     };
     let read = |path: &Path, role: &str| -> Result<npm::Package, u8> {
         let file = path.display().to_string();
@@ -235,30 +233,6 @@ fn run_npm(args: &PlanArgs, deps: &Path, from_npm: &Path, to_npm: &Path) -> u8 {
             )
         }
     }
-}
-
-/// Reports a dependency file that cannot be loaded (`invalid_document`, exit 2).
-pub fn load_failure(format: Format, e: &LoadError) -> u8 {
-    let details = match e {
-        LoadError::Invalid { file, diagnostics } => Some(serde_json::json!({
-            "diagnostics": diagnostics
-                .iter()
-                .map(|d| render::diagnostics::to_json(
-                    &file.as_ref().map(|f| f.display().to_string()).unwrap_or_default(),
-                    d,
-                ))
-                .collect::<Vec<_>>()
-        })),
-        LoadError::Io { .. } => None,
-    };
-    fail(
-        format,
-        PLAN_SCHEMA,
-        "invalid_document",
-        &e.to_string(),
-        details,
-        EXIT_INPUT,
-    )
 }
 
 /// Reports a refused plan (exit 1; `search_limit` exit 2).

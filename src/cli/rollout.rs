@@ -10,7 +10,7 @@ use upgrade_planner::rollout::windows::{WindowSpec, windows_from_path};
 use upgrade_planner::rollout::{
     ROLLOUT_SCHEMA, RolloutError, RolloutRequest, handoff, plan_rollout,
 };
-use upgrade_planner::{DepGraph, LoadError, Objective, VersionScheme, render};
+use upgrade_planner::{DepGraph, Objective, VersionScheme, render};
 
 /// Output formats of `rollout`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -106,7 +106,7 @@ pub fn run(args: RolloutArgs) -> u8 {
     let ef = args.format.error_format();
     let graph = match DepGraph::from_path(&args.deps, args.scheme) {
         Ok(g) => g,
-        Err(e) => return load_failure(ef, &e),
+        Err(e) => return super::load_failure(ef, ROLLOUT_SCHEMA, &e),
     };
     let inv = match Inventory::from_path(&args.cluster) {
         Ok(i) => i,
@@ -208,42 +208,11 @@ pub fn run(args: RolloutArgs) -> u8 {
     }
 }
 
-fn diagnostics_json(file: &str, diags: &[upgrade_planner::Diagnostic]) -> serde_json::Value {
-    serde_json::json!({
-        "diagnostics": diags.iter().map(|d| render::diagnostics::to_json(file, d)).collect::<Vec<_>>()
-    })
-}
-
-fn load_failure(format: Format, e: &LoadError) -> u8 {
-    let details = match e {
-        LoadError::Invalid { file, diagnostics } => Some(diagnostics_json(
-            &file
-                .as_ref()
-                .map(|f| f.display().to_string())
-                .unwrap_or_default(),
-            diagnostics,
-        )),
-        LoadError::Io { .. } => None,
-    };
-    fail(
-        format,
-        ROLLOUT_SCHEMA,
-        "invalid_document",
-        &e.to_string(),
-        details,
-        EXIT_INPUT,
-    )
-}
-
 fn input_failure(format: Format, kind: &str, e: &InventoryError) -> u8 {
     let details = match e {
-        InventoryError::Invalid { file, diagnostics } => Some(diagnostics_json(
-            &file
-                .as_ref()
-                .map(|f| f.display().to_string())
-                .unwrap_or_default(),
-            diagnostics,
-        )),
+        InventoryError::Invalid { file, diagnostics } => {
+            Some(super::diagnostics_details(file.as_deref(), diagnostics))
+        }
         InventoryError::Io { .. } => None,
     };
     let what = if kind == "invalid_inventory" {

@@ -189,31 +189,17 @@ impl InventoryError {
 
 /// One line naming the first error (with `file:line:column`) and how many more there are.
 pub(crate) fn describe(file: Option<&Path>, diagnostics: &[Diagnostic]) -> String {
-    let mut errors = diagnostics.iter().filter(|d| d.is_error());
-    let first = errors.next();
-    let more = errors.count();
-    let mut out = String::new();
-    if let Some(d) = first {
-        if let Some(f) = file {
-            out.push_str(&f.display().to_string());
-            out.push(':');
-        }
-        if let Some(span) = d.span {
-            out.push_str(&format!("{}:{}: ", span.start.line, span.start.column));
-        } else if file.is_some() {
-            out.push(' ');
-        }
-        out.push_str(&format!("{} [{}]", d.message, d.code));
-        if let Some(h) = &d.hint {
-            out.push_str(&format!(" (hint: {h})"));
-        }
+    let Some((mut out, more)) = crate::diagnostic::first_error_line(file, diagnostics) else {
+        return String::new();
+    };
+    if let Some(h) = diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .and_then(|d| d.hint.as_ref())
+    {
+        out.push_str(&format!(" (hint: {h})"));
     }
-    if more > 0 {
-        out.push_str(&format!(
-            " (and {more} more error{})",
-            if more == 1 { "" } else { "s" }
-        ));
-    }
+    out.push_str(&crate::diagnostic::more_errors_suffix(more, ""));
     out
 }
 

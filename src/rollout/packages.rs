@@ -115,13 +115,17 @@ impl RpmDirectory {
 
 impl PackageSource for RpmDirectory {
     fn candidates(&self, name: &str) -> Result<Vec<CandidatePackage>, PackageSourceError> {
-        Ok(self
-            .packages
-            .iter()
-            .filter(|p| p.name == name)
-            .cloned()
-            .collect())
+        Ok(named(&self.packages, name))
     }
+}
+
+/// The packages of a list that carry `name`.
+fn named(packages: &[CandidatePackage], name: &str) -> Vec<CandidatePackage> {
+    packages
+        .iter()
+        .filter(|p| p.name == name)
+        .cloned()
+        .collect()
 }
 
 /// A source holding a fixed list, for tests and for callers that already read their packages.
@@ -133,12 +137,7 @@ pub struct MemoryPackageSource {
 
 impl PackageSource for MemoryPackageSource {
     fn candidates(&self, name: &str) -> Result<Vec<CandidatePackage>, PackageSourceError> {
-        Ok(self
-            .packages
-            .iter()
-            .filter(|p| p.name == name)
-            .cloned()
-            .collect())
+        Ok(named(&self.packages, name))
     }
 }
 
