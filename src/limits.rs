@@ -91,8 +91,8 @@ pub const MAX_EXTRACT_MEMORY_STAGING: u64 = 16 * 1024 * 1024;
 
 /// Most nodes all YAML aliases of one document may copy in, in total (each `*alias` costs the
 /// size of its anchored node, and is priced before it is copied). Real upgrade-dependency files
-/// use no aliases; a "billion laughs" document stops here within milliseconds and a few
-/// megabytes, with `too-large` ("alias bomb").
+/// use no aliases; a "billion laughs" document stops here within a tenth of a second and about
+/// ten megabytes, with `too-large` ("alias bomb").
 pub const MAX_YAML_ALIAS_NODES: usize = 50_000;
 
 /// Most archive bytes an RPM payload may decompress to per compressed byte consumed so far
