@@ -53,7 +53,7 @@ fi
 echo "fuzzing with cargo-fuzz $(cargo fuzz --version | awk '{print $2}') on the $how"
 
 targets="${FUZZ_TARGETS:-$(cargo "${toolchain[@]}" fuzz list)}"
-echo "building: $(echo $targets)"
+echo "building every target; then fuzzing: $(echo $targets)"
 cargo "${toolchain[@]}" fuzz build -O
 
 work="$(mktemp -d)"

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 const DIR: &str = "tests/fixtures/bad";
 const SEED: &str = "data/seed-oceanbase-ce-4.2.1.1.yml";
+const NPM_OK: &str = "tests/fixtures/npm/valid/v01-dataontap-7.3.2-eq.txt";
 const TIME: &str = "/usr/bin/time";
 /// The memory budget of the issue: 64 MiB of peak resident memory per run.
 const MAX_RSS_KIB: u64 = 64 * 1024;
@@ -27,10 +28,13 @@ enum Cmd {
     PlanJson,
     Lint,
     Graph,
+    Diff,
+    DiffJson,
     Rollout,
     RolloutJson,
     Npm,
     NpmJson,
+    NpmCheck,
     Inspect,
     InspectJson,
     Extract,
@@ -47,6 +51,8 @@ impl Cmd {
             ],
             Cmd::Lint => &["lint", "{}"],
             Cmd::Graph => &["graph", "{}"],
+            Cmd::Diff => &["diff", "{}", SEED],
+            Cmd::DiffJson => &["diff", SEED, "{}", "--format", "json"],
             Cmd::Rollout => &[
                 "rollout",
                 "--deps",
@@ -69,6 +75,7 @@ impl Cmd {
             ],
             Cmd::Npm => &["npm", "{}"],
             Cmd::NpmJson => &["npm", "{}", "--format", "json"],
+            Cmd::NpmCheck => &["npm", "check", "--installed", "{}", "--package", NPM_OK],
             Cmd::Inspect => &["inspect", "{}"],
             Cmd::InspectJson => &["inspect", "{}", "--format", "json"],
             Cmd::Extract => &["extract", "{}", "-o", "{out}"],
@@ -83,7 +90,8 @@ enum Expect {
     Ok,
     /// Refused with this exit code; the first stderr line starts with `error` and contains the
     /// text; stdout is empty. Commands other than `npm` (whose errors are rustc-style, with a
-    /// `-->` location line and a hint) print exactly one stderr line.
+    /// `-->` location line and a hint; `npm check` adds them after its one-line summary) print
+    /// exactly one stderr line.
     Error(i32, &'static str),
     /// `--format json`: this exit code, and a JSON object on stdout whose `error.kind` is this.
     JsonError(i32, &'static str),
@@ -96,286 +104,91 @@ use Cmd::*;
 use Expect::*;
 
 /// The table: input file, command, expected result.
+#[rustfmt::skip]
 const CASES: &[(&str, Cmd, Expect)] = &[
     // --- upgrade-dependency YAML --------------------------------------------------------------
-    (
-        "deps-zero-length.yml",
-        Plan,
-        Error(2, "the file declares no versions"),
-    ),
-    (
-        "deps-zero-length.yml",
-        Lint,
-        Report(1, "declares no versions"),
-    ),
-    (
-        "deps-random-bytes.yml",
-        Plan,
-        Error(2, "not UTF-8 text: invalid byte at offset 0"),
-    ),
-    (
-        "deps-random-bytes.yml",
-        PlanJson,
-        JsonError(2, "invalid_document"),
-    ),
+    ("deps-zero-length.yml", Plan, Error(2, "the file declares no versions")),
+    ("deps-zero-length.yml", Lint, Report(1, "declares no versions")),
+    ("deps-random-bytes.yml", Plan, Error(2, "not UTF-8 text: invalid byte at offset 0")),
+    ("deps-random-bytes.yml", PlanJson, JsonError(2, "invalid_document")),
     ("deps-random-bytes.yml", Lint, Report(1, "yaml-syntax")),
-    (
-        "deps-not-utf8.yml",
-        Plan,
-        Error(2, "not UTF-8 text: invalid byte at offset 49 (line 2)"),
-    ),
+    ("deps-not-utf8.yml", Plan, Error(2, "not UTF-8 text: invalid byte at offset 49 (line 2)")),
     ("deps-not-utf8.yml", Graph, Error(2, "not UTF-8")),
     ("deps-crlf.yml", Plan, Ok),
     ("deps-crlf.yml", Lint, Report(0, "0 errors")),
     ("deps-bom.yml", Plan, Ok),
-    (
-        "deps-truncated.yml",
-        Plan,
-        Error(2, "deps-truncated.yml:44:1: while parsing a node"),
-    ),
+    ("deps-truncated.yml", Plan, Error(2, "deps-truncated.yml:44:1: while parsing a node")),
     ("deps-truncated.yml", Lint, Report(1, "yaml-syntax")),
-    (
-        "deps-bit-flipped.yml",
-        Plan,
-        Error(2, "deps-bit-flipped.yml:21:21:"),
-    ),
+    ("deps-bit-flipped.yml", Plan, Error(2, "deps-bit-flipped.yml:21:21:")),
     ("deps-billion-laughs.yml", Plan, Error(2, "alias bomb")),
-    (
-        "deps-billion-laughs.yml",
-        PlanJson,
-        JsonError(2, "invalid_document"),
-    ),
+    ("deps-billion-laughs.yml", PlanJson, JsonError(2, "invalid_document")),
     ("deps-billion-laughs.yml", Lint, Report(1, "alias bomb")),
     ("deps-billion-laughs.yml", Graph, Error(2, "alias bomb")),
-    (
-        "deps-deep-nesting.yml",
-        Plan,
-        Error(2, "deps-deep-nesting.yml:1:"),
-    ),
+    ("deps-billion-laughs.yml", Diff, Error(2, "alias bomb")),
+    ("deps-random-bytes.yml", DiffJson, JsonError(2, "invalid_document")),
+    ("deps-deep-nesting.yml", Plan, Error(2, "deps-deep-nesting.yml:1:")),
     ("deps-deep-nesting.yml", Lint, Report(1, "yaml-syntax")),
-    (
-        "deps-long-version.yml",
-        Plan,
-        Error(2, "longer than 256 bytes"),
-    ),
-    (
-        "deps-many-components.yml",
-        Plan,
-        Error(2, "more than 32 components"),
-    ),
-    (
-        "deps-oversized.yml",
-        Plan,
-        Error(2, "larger than the limit of 8388608 bytes"),
-    ),
+    ("deps-long-version.yml", Plan, Error(2, "longer than 256 bytes")),
+    ("deps-many-components.yml", Plan, Error(2, "more than 32 components")),
+    ("deps-oversized.yml", Plan, Error(2, "larger than the limit of 8388608 bytes")),
     ("deps-oversized.yml", Lint, Report(1, "8388608")),
     // --- cluster inventory ------------------------------------------------------------------
-    (
-        "inventory-zero-length.yml",
-        Rollout,
-        Error(2, "the inventory is empty"),
-    ),
-    (
-        "inventory-zero-length.yml",
-        RolloutJson,
-        JsonError(2, "invalid_inventory"),
-    ),
-    (
-        "inventory-random-bytes.json",
-        Rollout,
-        Error(2, "not UTF-8 text"),
-    ),
-    (
-        "inventory-not-utf8.yml",
-        Rollout,
-        Error(2, "invalid byte at offset 206 (line 5)"),
-    ),
+    ("inventory-zero-length.yml", Rollout, Error(2, "the inventory is empty")),
+    ("inventory-zero-length.yml", RolloutJson, JsonError(2, "invalid_inventory")),
+    ("inventory-random-bytes.json", Rollout, Error(2, "not UTF-8 text")),
+    ("inventory-not-utf8.yml", Rollout, Error(2, "invalid byte at offset 206 (line 5)")),
     ("inventory-crlf.yml", Rollout, Ok),
     ("inventory-bom.json", Rollout, Ok),
-    (
-        "inventory-truncated.json",
-        Rollout,
-        Error(2, "inventory-truncated.json:6:"),
-    ),
-    (
-        "inventory-billion-laughs.yml",
-        Rollout,
-        Error(2, "alias bomb"),
-    ),
-    (
-        "inventory-billion-laughs.yml",
-        RolloutJson,
-        JsonError(2, "invalid_inventory"),
-    ),
-    (
-        "inventory-deep-nesting.json",
-        Rollout,
-        Error(2, "inventory-deep-nesting.json:1:"),
-    ),
-    (
-        "inventory-oversized-name.yml",
-        Rollout,
-        Error(2, "more than the limit of 256"),
-    ),
+    ("inventory-truncated.json", Rollout, Error(2, "inventory-truncated.json:6:")),
+    ("inventory-billion-laughs.yml", Rollout, Error(2, "alias bomb")),
+    ("inventory-billion-laughs.yml", RolloutJson, JsonError(2, "invalid_inventory")),
+    ("inventory-deep-nesting.json", Rollout, Error(2, "inventory-deep-nesting.json:1:")),
+    ("inventory-oversized-name.yml", Rollout, Error(2, "more than the limit of 256")),
     // --- NPM text form (invalid metadata is exit 1, a size limit exit 2: `npm --help`) ----------
     ("npm-zero-length.txt", Npm, Error(1, "ENPMNOMETA")),
     ("npm-zero-length.txt", NpmJson, JsonError(1, "no-metadata")),
-    (
-        "npm-random-bytes.txt",
-        Npm,
-        Error(1, "line 1 is not valid UTF-8"),
-    ),
-    (
-        "npm-not-utf8.txt",
-        Npm,
-        Error(1, "line 4 is not valid UTF-8"),
-    ),
+    ("npm-random-bytes.txt", Npm, Error(1, "line 1 is not valid UTF-8")),
+    ("npm-not-utf8.txt", Npm, Error(1, "line 4 is not valid UTF-8")),
+    ("npm-not-utf8.txt", NpmCheck, Error(2, "the installed metadata is invalid")),
     ("npm-utf16-bom.txt", Npm, Error(1, "UTF-16 byte-order mark")),
     ("npm-crlf.txt", Npm, Ok),
     ("npm-bom.txt", Npm, Ok),
-    (
-        "npm-truncated.txt",
-        Npm,
-        Error(1, "line 4 is not `NAME=VALUE`"),
-    ),
-    (
-        "npm-long-line.txt",
-        Npm,
-        Error(2, "line 2 is 1048577 bytes long"),
-    ),
+    ("npm-truncated.txt", Npm, Error(1, "line 4 is not `NAME=VALUE`")),
+    ("npm-long-line.txt", Npm, Error(2, "line 2 is 1048577 bytes long")),
     ("npm-long-line.txt", NpmJson, JsonError(2, "too-large")),
     // --- NPM ZAPI XML form ------------------------------------------------------------------
     ("xml-truncated.xml", Npm, Error(1, "element(s) still open")),
     ("xml-crlf.xml", Npm, Ok),
     ("xml-bom.xml", Npm, Ok),
-    (
-        "xml-internal-entity.xml",
-        Npm,
-        Error(1, "DTDs and entity declarations are not accepted"),
-    ),
-    (
-        "xml-internal-entity.xml",
-        NpmJson,
-        JsonError(1, "xml-forbidden-dtd"),
-    ),
-    (
-        "xml-external-entity.xml",
-        Npm,
-        Error(1, "DTDs and entity declarations are not accepted"),
-    ),
-    (
-        "xml-entity-expansion.xml",
-        Npm,
-        Error(1, "not one of the five predefined entities"),
-    ),
-    (
-        "xml-deep-nesting.xml",
-        Npm,
-        Error(2, "nested deeper than 256"),
-    ),
+    ("xml-internal-entity.xml", Npm, Error(1, "DTDs and entity declarations are not accepted")),
+    ("xml-internal-entity.xml", NpmJson, JsonError(1, "xml-forbidden-dtd")),
+    ("xml-external-entity.xml", Npm, Error(1, "DTDs and entity declarations are not accepted")),
+    ("xml-entity-expansion.xml", Npm, Error(1, "not one of the five predefined entities")),
+    ("xml-deep-nesting.xml", Npm, Error(2, "nested deeper than 256")),
     // --- RPM packages (a damaged package is a refusal, exit 1: `inspect --help`) -------------
-    (
-        "rpm-zero-length.rpm",
-        Inspect,
-        Error(2, "0 bytes long, shorter than an RPM lead"),
-    ),
+    ("rpm-zero-length.rpm", Inspect, Error(2, "0 bytes long, shorter than an RPM lead")),
     ("rpm-zero-length.rpm", InspectJson, JsonError(2, "not_rpm")),
-    (
-        "rpm-zero-length.rpm",
-        Extract,
-        Error(2, "not an RPM package"),
-    ),
+    ("rpm-zero-length.rpm", Extract, Error(2, "not an RPM package")),
     ("rpm-random-bytes.rpm", Inspect, Error(2, "bad lead magic")),
-    (
-        "rpm-wrong-magic.rpm",
-        Inspect,
-        Error(2, "bad lead magic 00 00 00 00"),
-    ),
+    ("rpm-wrong-magic.rpm", Inspect, Error(2, "bad lead magic 00 00 00 00")),
     ("rpm-wrong-magic.rpm", Extract, Error(2, "bad lead magic")),
-    (
-        "rpm-truncated-lead.rpm",
-        Inspect,
-        Error(
-            2,
-            "truncated: its lead at byte 0 needs 96 bytes but only 50 remain",
-        ),
-    ),
-    (
-        "rpm-truncated-header.rpm",
-        Inspect,
-        Error(2, "truncated: its main header at byte 4504"),
-    ),
+    ("rpm-truncated-lead.rpm", Inspect, Error(2, "truncated: its lead at byte 0 needs 96 bytes but only 50 remain")),
+    ("rpm-truncated-header.rpm", Inspect, Error(2, "truncated: its main header at byte 4504")),
     ("rpm-truncated-header.rpm", Extract, Error(2, "truncated")),
-    (
-        "rpm-large-data-length-truncated.rpm",
-        Inspect,
-        Error(2, "needs 268436287 bytes but only 3680 remain"),
-    ),
-    (
-        "rpm-oversized-index-count.rpm",
-        Inspect,
-        Error(2, "2147483647 index entries; librpm accepts 1 to 65535"),
-    ),
-    (
-        "rpm-oversized-index-count.rpm",
-        Extract,
-        Error(2, "index entries"),
-    ),
-    (
-        "rpm-oversized-data-length.rpm",
-        Inspect,
-        Error(2, "4294967280 bytes of data"),
-    ),
-    (
-        "rpm-overlapping-strings.rpm",
-        Inspect,
-        Error(2, "overlaps earlier entries"),
-    ),
-    (
-        "rpm-overlapping-strings.rpm",
-        Extract,
-        Error(2, "overlaps earlier entries"),
-    ),
-    (
-        "rpm-truncated-payload.rpm",
-        Inspect,
-        Error(2, "is truncated"),
-    ),
-    (
-        "rpm-truncated-payload.rpm",
-        Extract,
-        Error(1, "the payload is corrupt"),
-    ),
-    (
-        "rpm-bit-flipped-header.rpm",
-        Inspect,
-        Report(1, "DAMAGED OR ALTERED"),
-    ),
-    (
-        "rpm-bit-flipped-header.rpm",
-        Extract,
-        Error(1, "header SHA256 digest mismatch"),
-    ),
-    (
-        "rpm-bit-flipped-payload.rpm",
-        Inspect,
-        Report(1, "DAMAGED OR ALTERED"),
-    ),
-    (
-        "rpm-bit-flipped-payload.rpm",
-        Extract,
-        Error(1, "digest mismatch"),
-    ),
-    (
-        "rpm-bzip2-bomb.rpm",
-        Inspect,
-        Report(1, "decompression bomb"),
-    ),
-    (
-        "rpm-bzip2-bomb.rpm",
-        Extract,
-        Error(1, "decompression bomb"),
-    ),
+    ("rpm-large-data-length-truncated.rpm", Inspect, Error(2, "needs 268436287 bytes but only 3680 remain")),
+    ("rpm-oversized-index-count.rpm", Inspect, Error(2, "2147483647 index entries; librpm accepts 1 to 65535")),
+    ("rpm-oversized-index-count.rpm", Extract, Error(2, "index entries")),
+    ("rpm-oversized-data-length.rpm", Inspect, Error(2, "4294967280 bytes of data")),
+    ("rpm-overlapping-strings.rpm", Inspect, Error(2, "overlaps earlier entries")),
+    ("rpm-overlapping-strings.rpm", Extract, Error(2, "overlaps earlier entries")),
+    ("rpm-truncated-payload.rpm", Inspect, Error(2, "is truncated")),
+    ("rpm-truncated-payload.rpm", Extract, Error(1, "the payload is corrupt")),
+    ("rpm-bit-flipped-header.rpm", Inspect, Report(1, "DAMAGED OR ALTERED")),
+    ("rpm-bit-flipped-header.rpm", Extract, Error(1, "header SHA256 digest mismatch")),
+    ("rpm-bit-flipped-payload.rpm", Inspect, Report(1, "DAMAGED OR ALTERED")),
+    ("rpm-bit-flipped-payload.rpm", Extract, Error(1, "digest mismatch")),
+    ("rpm-bzip2-bomb.rpm", Inspect, Report(1, "decompression bomb")),
+    ("rpm-bzip2-bomb.rpm", Extract, Error(1, "decompression bomb")),
 ];
 
 /// Inputs too large to commit, written into `dir`: (name, bytes).
@@ -495,7 +308,7 @@ fn check(cmd: Cmd, expect: Expect, r: &Run, out: &Path) -> Result<(), String> {
             if !first.starts_with("error") || !first.contains(text) {
                 return Err(format!("stderr line 1 {first:?} lacks {text:?}"));
             }
-            if !matches!(cmd, Npm) && r.stderr.lines().count() != 1 {
+            if !matches!(cmd, Npm | NpmCheck) && r.stderr.lines().count() != 1 {
                 return Err(format!("more than one stderr line: {:?}", r.stderr));
             }
             if !r.stdout.is_empty() {
