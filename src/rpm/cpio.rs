@@ -331,6 +331,21 @@ impl<R: Read> Read for ContentReader<'_, R> {
 pub(crate) mod tests {
     use super::*;
 
+    /// A regular file entry of a header's file list, for the walk and seek tests.
+    pub(crate) fn file(index: usize, path: &str, size: u64, inode: u32) -> crate::rpm::FileEntry {
+        crate::rpm::FileEntry {
+            index,
+            path: path.into(),
+            size,
+            mode: 0o100644,
+            digest: None,
+            link_to: None,
+            flags: 0,
+            device: 1,
+            inode,
+        }
+    }
+
     /// Builds a newc entry (test helper, also used by the stripped-format tests).
     pub(crate) fn newc(name: &str, data: &[u8], out: &mut Vec<u8>) {
         while !out.len().is_multiple_of(4) {

@@ -393,22 +393,8 @@ pub(crate) fn stream_entry<R: BufRead + Send>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::cpio::tests::{newc, stripped};
+    use super::super::cpio::tests::{file, newc, stripped};
     use super::*;
-
-    fn file(index: usize, path: &str, size: u64, inode: u32) -> FileEntry {
-        FileEntry {
-            index,
-            path: path.into(),
-            size,
-            mode: 0o100644,
-            digest: None,
-            link_to: None,
-            flags: 0,
-            device: 1,
-            inode,
-        }
-    }
 
     #[test]
     fn copies_from_newc_with_hard_links() {

@@ -436,25 +436,11 @@ pub fn read_file_with_index<R: Read + Seek>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::cpio::tests::{newc, stripped};
+    use super::super::cpio::tests::{file, newc, stripped};
     use super::*;
     use lzma_rust2::{CheckType, XzOptions, XzWriter};
     use std::io::Write;
     use std::num::NonZeroU64;
-
-    fn file(index: usize, path: &str, size: u64, inode: u32) -> FileEntry {
-        FileEntry {
-            index,
-            path: path.into(),
-            size,
-            mode: 0o100644,
-            digest: None,
-            link_to: None,
-            flags: 0,
-            device: 1,
-            inode,
-        }
-    }
 
     /// Pseudo-random bytes (xorshift), so that the xz blocks do not shrink to nothing.
     fn noise(n: usize, seed: u64) -> Vec<u8> {
