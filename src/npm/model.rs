@@ -405,6 +405,24 @@ fn ontap_rls(
 // ---------------------------------------------------------------------------------------------
 // Validation.
 
+/// Parses every value of a multi-valued version item with `parser`, keeping what it recognises;
+/// the first value it rejects is a `bad-value` error with `message(value)` and `hint`.
+fn versions_of<'a>(
+    item: &Item,
+    parts: &[&'a str],
+    mut parser: impl Parser<&'a str, Output = &'a str, Error = nom::error::Error<&'a str>>,
+    message: impl Fn(&str) -> String,
+    hint: &str,
+) -> Result<Vec<String>, NpmError> {
+    parts
+        .iter()
+        .map(|p| match parser.parse(p) {
+            Ok((_, ver)) => Ok(ver.to_string()),
+            Err(_) => Err(bad_value(item, message(p), hint)),
+        })
+        .collect()
+}
+
 fn bad_value(item: &Item, message: String, hint: &str) -> NpmError {
     NpmError::bad(ErrorKind::BadValue, message)
         .item(&item.name)
@@ -560,25 +578,16 @@ fn check_value(kind: KnownItem, item: &Item, b: &mut Builder) -> Result<(), NpmE
             }
         }
         KnownItem::DiagVer => {
-            let mut out = Vec::new();
-            for p in &parts {
-                let parsed: IResult<&str, &str> = all_consuming(preceded(
+            b.diag_ver = Some(versions_of(
+                item,
+                &parts,
+                all_consuming(preceded(
                     (tag("Diagnostic Monitor v"), opt(char('-'))),
                     vnum,
-                ))
-                .parse(p);
-                match parsed {
-                    Ok((_, ver)) => out.push(ver.to_string()),
-                    Err(_) => {
-                        return Err(bad_value(
-                            item,
-                            format!("DIAG_VER `{p}` is not `Diagnostic Monitor vVERSION`"),
-                            "e.g. `Diagnostic Monitor v4.1.2`",
-                        ));
-                    }
-                }
-            }
-            b.diag_ver = Some(out);
+                )),
+                |p| format!("DIAG_VER `{p}` is not `Diagnostic Monitor vVERSION`"),
+                "e.g. `Diagnostic Monitor v4.1.2`",
+            )?);
         }
         KnownItem::DiagRls => {
             let mut out = Vec::new();
@@ -621,43 +630,25 @@ fn check_value(kind: KnownItem, item: &Item, b: &mut Builder) -> Result<(), NpmE
             b.diag_rls = Some(out);
         }
         KnownItem::CfeVer => {
-            let mut out = Vec::new();
-            for p in &parts {
-                let parsed: IResult<&str, &str> = all_consuming(preceded(
+            b.cfe_ver = Some(versions_of(
+                item,
+                &parts,
+                all_consuming(preceded(
                     tag("CFE-"),
                     recognize((digit1, char('.'), digit1, char('.'), digit1)),
-                ))
-                .parse(p);
-                match parsed {
-                    Ok((_, ver)) => out.push(ver.to_string()),
-                    Err(_) => {
-                        return Err(bad_value(
-                            item,
-                            format!("CFE_VER `{p}` is not `CFE-p.q.r`"),
-                            "e.g. `CFE-3.1.0`",
-                        ));
-                    }
-                }
-            }
-            b.cfe_ver = Some(out);
+                )),
+                |p| format!("CFE_VER `{p}` is not `CFE-p.q.r`"),
+                "e.g. `CFE-3.1.0`",
+            )?);
         }
         KnownItem::OfwVer => {
-            let mut out = Vec::new();
-            for p in &parts {
-                let parsed: IResult<&str, &str> =
-                    all_consuming(recognize((digit1, char('.'), digit1))).parse(p);
-                match parsed {
-                    Ok((_, ver)) => out.push(ver.to_string()),
-                    Err(_) => {
-                        return Err(bad_value(
-                            item,
-                            format!("OFW_VER `{p}` is not `m.n`"),
-                            "e.g. `4.3`",
-                        ));
-                    }
-                }
-            }
-            b.ofw_ver = Some(out);
+            b.ofw_ver = Some(versions_of(
+                item,
+                &parts,
+                all_consuming(recognize((digit1, char('.'), digit1))),
+                |p| format!("OFW_VER `{p}` is not `m.n`"),
+                "e.g. `4.3`",
+            )?);
         }
     }
     Ok(())
