@@ -365,7 +365,7 @@ impl DepGraph {
             Target::Latest => self.latest_from(start)?,
         };
         if start == target {
-            let v = self.node(start).version.as_str().to_string();
+            let v = self.name_of(start);
             return Ok(Plan {
                 schema: PLAN_SCHEMA,
                 from: v.clone(),
@@ -383,7 +383,7 @@ impl DepGraph {
         }
         if self.node(target).deprecated {
             return Err(PlanError::DeprecatedTarget {
-                to: self.node(target).version.as_str().to_string(),
+                to: self.name_of(target),
                 alternatives: self.names(self.alternatives_to(target)),
             });
         }
@@ -393,17 +393,19 @@ impl DepGraph {
         Ok(self.make_plan(&path, request.objective))
     }
 
+    /// A node's name, exactly as the YAML writes it.
+    fn name_of(&self, ix: NodeIndex) -> String {
+        self.node(ix).version.as_str().to_string()
+    }
+
     fn names(&self, nodes: impl IntoIterator<Item = NodeIndex>) -> Vec<String> {
-        nodes
-            .into_iter()
-            .map(|ix| self.node(ix).version.as_str().to_string())
-            .collect()
+        nodes.into_iter().map(|ix| self.name_of(ix)).collect()
     }
 
     /// Builds the [`Plan`] for a path (start first, target last).
     fn make_plan(&self, path: &[NodeIndex], objective: Objective) -> Plan {
         let stops = binary_stops(self, path);
-        let name = |ix: NodeIndex| self.node(ix).version.as_str().to_string();
+        let name = |ix: NodeIndex| self.name_of(ix);
         let mut stages = Vec::with_capacity(stops.len() + 2);
         let (first, last) = (path.first().copied(), path.last().copied());
         if let Some(f) = first {
@@ -446,7 +448,7 @@ impl DepGraph {
             .filter(|&ix| !self.node(ix).deprecated)
             .max_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
             .ok_or_else(|| PlanError::NoRoute {
-                from: self.node(start).version.as_str().to_string(),
+                from: self.name_of(start),
                 to: "latest".to_string(),
                 closest_reachable: None,
                 can_reach_target: Vec::new(),
@@ -511,9 +513,9 @@ impl DepGraph {
         let mut reaching: Vec<NodeIndex> = self.reaching(target).into_iter().collect();
         self.sort_by_version(&mut reaching);
         PlanError::NoRoute {
-            from: self.node(start).version.as_str().to_string(),
+            from: self.name_of(start),
             to: t.as_str().to_string(),
-            closest_reachable: closest.map(|ix| t_name(self, ix)),
+            closest_reachable: closest.map(|ix| self.name_of(ix)),
             can_reach_target: self.names(reaching),
             downgrade: *t < self.node(start).version,
         }
@@ -744,10 +746,6 @@ impl DepGraph {
         }
         Ok(best.map(|(_, p)| p))
     }
-}
-
-fn t_name(g: &DepGraph, ix: NodeIndex) -> String {
-    g.node(ix).version.as_str().to_string()
 }
 
 impl fmt::Display for Objective {
