@@ -5,21 +5,9 @@ use std::fmt::Write;
 use upgrade_planner::render::plan::to_text;
 use upgrade_planner::{DepGraph, Objective, PlanRequest, Target};
 
+/// The text as a terminal without colours shows it.
 fn strip_ansi(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            for c in chars.by_ref() {
-                if c == 'm' {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    anstream::adapter::strip_str(s).to_string()
 }
 
 fn data_files() -> Vec<std::path::PathBuf> {
