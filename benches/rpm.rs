@@ -1,5 +1,6 @@
 //! In-process RPM figures: header parse per package (the committed fixtures, and the large
-//! package `bench/compare.sh` generates, when present), from memory and from the file.
+//! package `bench/compare.sh` generates, when present), from memory and from the file; MD5
+//! throughput, ours against the `md-5` crate.
 //! Run with `cargo bench --bench rpm`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -72,9 +73,31 @@ fn header_parse(c: &mut Criterion) {
     }
 }
 
+/// MD5 throughput: this crate's hand-scheduled MD5 (`src/rpm/md5.rs`) against the `md-5` crate it
+/// replaced, over 16 MiB in memory (the sequential floor of a verifying `inspect`).
+fn md5_throughput(c: &mut Criterion) {
+    use md5::Digest as _;
+    let data: Vec<u8> = (0..16u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut group = c.benchmark_group("md5");
+    group.throughput(criterion::Throughput::Bytes(data.len() as u64));
+    group.bench_function("upgrade-planner 16 MiB", |b| {
+        b.iter(|| {
+            let mut h = rpm::md5::Md5::new();
+            h.update(black_box(&data));
+            h.finalize()
+        })
+    });
+    group.bench_function("md-5 crate 16 MiB", |b| {
+        b.iter(|| md5::Md5::digest(black_box(&data)))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(2));
-    targets = header_parse
+    targets = header_parse, md5_throughput
 }
 criterion_main!(benches);

@@ -416,18 +416,13 @@ pub fn inspect_keep_yaml(
 
     let mut md5 = Algorithm::Md5.hasher();
     md5.update(pkg.main().raw());
-    let mut payload_actual: Option<String> = None;
+    // The payload digest is taken on the reading thread (see `fan_out`); the payload starts where
+    // the main header ends, and the MD5 thread has been given that header already.
+    let mut payload_hasher = payload_algo
+        .filter(|_| want_payload_digest)
+        .map(|algo| algo.hasher());
     let mut yaml_result: Option<Result<YamlRead, String>> = None;
     let mut consumers: Vec<digest::Consumer<'_>> = Vec::new();
-    if let (true, Some(algo)) = (want_payload_digest, payload_algo) {
-        let slot = &mut payload_actual;
-        consumers.push(Box::new(move |mut r| {
-            let mut h = algo.hasher();
-            if digest::hash_all(&mut r, &mut h).is_ok() {
-                *slot = Some(h.finalize_hex());
-            }
-        }));
-    }
     if let (Some(target), None) = (&deps, &seek_plan) {
         let slot = &mut yaml_result;
         let files = &files;
@@ -451,7 +446,16 @@ pub fn inspect_keep_yaml(
                 seek::read_file_with_index(&mut f, payload_offset, &index, &wanted)
             })
         });
-        let read = digest::fan_out(&mut reader, |b| md5.update(b), consumers);
+        let read = digest::fan_out(
+            &mut reader,
+            |b| md5.update(b),
+            |b| {
+                if let Some(h) = &mut payload_hasher {
+                    h.update(b);
+                }
+            },
+            consumers,
+        );
         (read, seeker.map(|h| h.join()))
     });
     read.map_err(|e| RpmError::io(path, e))?;
@@ -472,7 +476,7 @@ pub fn inspect_keep_yaml(
     record.digests.md5.actual = Some(md5.finalize_hex());
     record.digests.md5 = recheck(&record.digests.md5);
     if want_payload_digest {
-        record.digests.payload.actual = payload_actual;
+        record.digests.payload.actual = payload_hasher.map(digest::Hasher::finalize_hex);
         record.digests.payload = recheck(&record.digests.payload);
     }
     let mut yaml_bytes = None;

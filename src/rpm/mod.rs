@@ -25,6 +25,7 @@ pub mod digest;
 pub mod extract;
 pub mod header;
 pub mod inspect;
+pub mod md5;
 pub mod payload;
 pub mod seek;
 
