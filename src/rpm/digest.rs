@@ -154,6 +154,51 @@ pub fn hash_all<R: BufRead>(reader: &mut R, hasher: &mut Hasher) -> io::Result<u
     }
 }
 
+/// A [`BufRead`] that feeds every byte its reader hands out to a hasher, in order, once.
+///
+/// `inspect` wraps the payload stream in one before decompressing it for the upgrade YAML, so the
+/// payload digest is taken on the decompressing thread instead of a thread of its own; once the
+/// YAML is found, [`hash_all`] on the inner reader hashes the rest.
+pub struct HashingReader<'h, R> {
+    inner: R,
+    hasher: &'h mut Hasher,
+}
+
+impl<'h, R: BufRead> HashingReader<'h, R> {
+    /// Wraps `inner`; what is consumed through the wrapper is hashed into `hasher`.
+    pub fn new(inner: R, hasher: &'h mut Hasher) -> Self {
+        HashingReader { inner, hasher }
+    }
+}
+
+impl<R: BufRead> Read for HashingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.inner.fill_buf()?;
+        let n = available.len().min(buf.len());
+        if let (Some(dst), Some(src)) = (buf.get_mut(..n), available.get(..n)) {
+            dst.copy_from_slice(src);
+            self.hasher.update(src);
+        }
+        self.inner.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for HashingReader<'_, R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        // The bytes being consumed are the head of the inner buffer, already filled: no I/O here.
+        if let Ok(available) = self.inner.fill_buf() {
+            self.hasher
+                .update(available.get(..amt).unwrap_or(available));
+        }
+        self.inner.consume(amt);
+    }
+}
+
 /// Lowercase hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -434,6 +479,24 @@ mod tests {
         assert_eq!(s(Some("ab"), Some("cd")), Status::Mismatch);
         assert_eq!(s(None, Some("cd")), Status::Absent);
         assert_eq!(s(Some("ab"), None), Status::Unchecked);
+    }
+
+    #[test]
+    fn hashing_reader_hashes_every_byte_once_whatever_the_reads() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 253) as u8).collect();
+        let mut hasher = Algorithm::Sha256.hasher();
+        let mut inner = io::BufReader::with_capacity(4096, &data[..]);
+        {
+            let mut r = HashingReader::new(&mut inner, &mut hasher);
+            let mut small = [0u8; 7];
+            r.read_exact(&mut small).unwrap();
+            let head = r.fill_buf().unwrap().len();
+            r.consume(head.min(1000));
+            let mut rest = vec![0u8; 20_000];
+            r.read_exact(&mut rest).unwrap();
+        }
+        hash_all(&mut inner, &mut hasher).unwrap();
+        assert_eq!(hasher.finalize_hex(), Algorithm::Sha256.hex_of(&data));
     }
 
     #[test]

@@ -416,20 +416,44 @@ pub fn inspect_keep_yaml(
 
     let mut md5 = Algorithm::Md5.hasher();
     md5.update(pkg.main().raw());
-    // The payload digest is taken on the reading thread (see `fan_out`); the payload starts where
-    // the main header ends, and the MD5 thread has been given that header already.
+    // Two heavy threads at most besides the MD5 one, with balanced work, as the machine may have
+    // only two cores: the payload digest is taken by the thread that decompresses the payload
+    // for the YAML when there is one (decoding stops at the YAML; hashing then goes on to the
+    // end), else by the reading thread (see `fan_out`). The payload starts where the main header
+    // ends; the MD5 has been given that header already.
     let mut payload_hasher = payload_algo
         .filter(|_| want_payload_digest)
         .map(|algo| algo.hasher());
     let mut yaml_result: Option<Result<YamlRead, String>> = None;
     let mut consumers: Vec<digest::Consumer<'_>> = Vec::new();
+    let mut reader_hasher = None;
     if let (Some(target), None) = (&deps, &seek_plan) {
         let slot = &mut yaml_result;
         let files = &files;
         let compressor = &compressor;
-        consumers.push(Box::new(move |r| {
-            *slot = Some(read_yaml(r, compressor, files, target, file_algo));
+        let mut hasher = payload_hasher.take();
+        let hashed = &mut payload_hasher;
+        consumers.push(Box::new(move |mut r| {
+            *slot = Some(match &mut hasher {
+                Some(h) => {
+                    let found = read_yaml(
+                        digest::HashingReader::new(&mut r, h),
+                        compressor,
+                        files,
+                        target,
+                        file_algo,
+                    );
+                    if digest::hash_all(&mut r, h).is_err() {
+                        hasher = None;
+                    }
+                    found
+                }
+                None => read_yaml(r, compressor, files, target, file_algo),
+            });
+            *hashed = hasher;
         }));
+    } else {
+        reader_hasher = payload_hasher.take();
     }
     let payload_offset = pkg.headers.payload_offset;
     let (read, seeked) = std::thread::scope(|scope| {
@@ -450,7 +474,7 @@ pub fn inspect_keep_yaml(
             &mut reader,
             |b| md5.update(b),
             |b| {
-                if let Some(h) = &mut payload_hasher {
+                if let Some(h) = &mut reader_hasher {
                     h.update(b);
                 }
             },
@@ -476,7 +500,9 @@ pub fn inspect_keep_yaml(
     record.digests.md5.actual = Some(md5.finalize_hex());
     record.digests.md5 = recheck(&record.digests.md5);
     if want_payload_digest {
-        record.digests.payload.actual = payload_hasher.map(digest::Hasher::finalize_hex);
+        record.digests.payload.actual = payload_hasher
+            .or(reader_hasher)
+            .map(digest::Hasher::finalize_hex);
         record.digests.payload = recheck(&record.digests.payload);
     }
     let mut yaml_bytes = None;
