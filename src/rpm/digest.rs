@@ -8,8 +8,9 @@
 //! * `payload` (5092/5093, main header): digest of the compressed payload (SHA-256 with rpm ≥ 4.14);
 //!   with `header_sha256` it covers every byte after the signature header.
 //!
-//! The file is read once: [`fan_out`] reads blocks on the calling thread (which hashes MD5, the
-//! sequential floor) and hands the same blocks to other threads (payload SHA-256, decompression).
+//! The file is read once: [`fan_out`] reads blocks on a thread of its own and hands the same blocks
+//! to the calling thread (which hashes MD5, the sequential floor) and to the other consumers
+//! (decompression, with the payload SHA-256 riding along through [`HashingReader`]).
 
 use super::md5::Md5;
 use serde::Serialize;

@@ -1,8 +1,10 @@
 //! The package record: what an upgrade service records when a package is uploaded.
 //!
-//! [`inspect`] reads the headers, then (unless `verify` is off) streams the rest of the file once:
-//! MD5 of header + payload on the reading thread, the payload SHA-256 and the decompression of the
-//! upgrade YAML on two more threads fed the same blocks.
+//! [`inspect`] reads the headers, then (unless `verify` is off) streams the rest of the file once
+//! (see [`digest::fan_out`]): MD5 of header + payload on the calling thread, the reading on a thread
+//! of its own, and the upgrade YAML either by the xz block seek (a multi-block xz payload, its own
+//! thread and file handle) or by decompressing the stream up to it; the payload SHA-256 is taken by
+//! that decompressing thread when there is one, else by the reading thread.
 
 use super::digest::{self, Algorithm, DigestCheck, Status};
 use super::extract::{self, CopyError};
