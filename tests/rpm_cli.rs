@@ -264,6 +264,84 @@ fn extract_errors() {
     bin().arg("extract").arg(SEED).assert().code(2);
 }
 
+#[test]
+fn extract_json_report_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("deps.yml");
+    let json = |out: &assert_cmd::assert::Assert| -> serde_json::Value {
+        serde_json::from_slice(&out.get_output().stdout).expect("stdout is one JSON document")
+    };
+    // Success: the report names what was written, and the file is the YAML.
+    let ok = bin()
+        .arg("extract")
+        .arg(ob("xz"))
+        .arg("-o")
+        .arg(&target)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let report = json(&ok);
+    assert_eq!(report["schema"], "upgrade-planner/extract/v1");
+    assert_eq!(
+        report["file"],
+        "/home/admin/oceanbase/etc/oceanbase_upgrade_dep.yml"
+    );
+    assert_eq!(report["output"], target.display().to_string());
+    let written = std::fs::read(&target).unwrap();
+    assert_eq!(report["size"], written.len() as u64);
+    assert_eq!(report["header_digest"]["status"], "verified");
+    assert_eq!(report["file_digest"]["status"], "verified");
+    assert_eq!(
+        report["file_digest"]["actual"],
+        report["file_digest"]["expected"]
+    );
+    assert_eq!(report["block_seek"], false);
+    assert!(ok.get_output().stderr.is_empty());
+
+    // Without -o, stdout is the file itself: JSON is a usage error, and nothing is extracted.
+    let usage = bin()
+        .arg("extract")
+        .arg(ob("xz"))
+        .args(["--format", "json"])
+        .assert()
+        .code(2);
+    assert_eq!(json(&usage)["error"]["kind"], "usage");
+
+    // Refusals (exit 1) and unreadable input (exit 2) are JSON error objects on stdout.
+    for (args, code, kind) in [
+        (
+            vec![ob("xz"), "--file".into(), "/nope".into()],
+            1,
+            "file_not_found",
+        ),
+        (
+            vec![format!("{DIR}/obproxy-ce-4.2.0.0-5.el8.x86_64.rpm")],
+            1,
+            "no_upgrade_deps",
+        ),
+        (vec![SEED.to_string()], 2, "not_rpm"),
+        (vec!["no/such/file.rpm".into()], 2, "unreadable"),
+    ] {
+        let out = bin()
+            .arg("extract")
+            .args(&args)
+            .arg("-o")
+            .arg(dir.path().join("refused.yml"))
+            .args(["--format", "json"])
+            .assert()
+            .code(code);
+        let doc = json(&out);
+        assert_eq!(doc["schema"], "upgrade-planner/extract/v1", "{args:?}");
+        assert_eq!(doc["error"]["kind"], kind, "{args:?}: {doc}");
+        assert!(
+            doc["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+        assert!(!dir.path().join("refused.yml").exists(), "{args:?}");
+    }
+}
+
 fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
     let mut f = tempfile::Builder::new().suffix(".rpm").tempfile().unwrap();
     std::io::Write::write_all(&mut f, bytes).unwrap();

@@ -1,12 +1,11 @@
 //! `upgrade-planner extract`: one file streamed out of an RPM payload, verified before it is handed
 //! out.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, print_err};
+use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json};
 use clap::Args;
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use upgrade_planner::limits;
-use upgrade_planner::render;
 use upgrade_planner::rpm::{self, RpmError};
 
 /// Extract one file from an RPM package (default: the upgrade-dependency YAML).
@@ -18,7 +17,8 @@ use upgrade_planner::rpm::{self, RpmError};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     upgrade-planner extract oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.rpm > deps.yml\n  \
-    upgrade-planner extract pkg.rpm --file /home/admin/oceanbase/bin/observer -o observer\n\n\
+    upgrade-planner extract pkg.rpm --file /home/admin/oceanbase/bin/observer -o observer\n  \
+    upgrade-planner extract pkg.rpm -o deps.yml --format json   # a report of what was written\n\n\
     Exit codes: 0 extracted and verified; 1 refused: a digest mismatch (header or file), a corrupt\n\
     payload, or the file is absent or not a regular file; 2 usage error, unreadable or not an RPM.")]
 pub struct ExtractArgs {
@@ -32,7 +32,23 @@ pub struct ExtractArgs {
     /// Write to OUT instead of stdout (replaced only once the file verified).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: Option<PathBuf>,
+    /// Report format: `text` (errors on stderr, nothing on stdout but the file) or `json` (needs
+    /// -o: a JSON report of the file written, or the JSON error object, on stdout).
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
+    format: ExtractFormat,
 }
+
+/// Report formats of `extract`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExtractFormat {
+    /// Errors as text on stderr.
+    Text,
+    /// A versioned JSON report (or error object) on stdout; needs `-o OUT`.
+    Json,
+}
+
+/// Schema of `extract --format json` (see docs/rpm.md).
+pub const EXTRACT_SCHEMA: &str = "upgrade-planner/extract/v1";
 
 /// Holds the output in memory up to a limit, then in an anonymous temporary file.
 struct Staging {
@@ -66,20 +82,34 @@ impl Write for Staging {
     }
 }
 
-fn report(e: &RpmError) -> u8 {
-    let s = render::style::ERROR;
-    print_err(&format!("{s}error{s:#}: {e}"));
-    if e.is_refusal() {
-        EXIT_REFUSED
-    } else {
-        EXIT_INPUT
+fn format_of(args: &ExtractArgs) -> Format {
+    match args.format {
+        ExtractFormat::Text => Format::Text,
+        ExtractFormat::Json => Format::Json,
     }
 }
 
+fn report(format: Format, e: &RpmError) -> u8 {
+    let exit = if e.is_refusal() {
+        EXIT_REFUSED
+    } else {
+        EXIT_INPUT
+    };
+    fail(format, EXTRACT_SCHEMA, e.kind(), &e.to_string(), None, exit)
+}
+
 pub fn run(args: ExtractArgs) -> u8 {
-    match &args.output {
-        Some(out) => to_file(&args, out),
-        None => to_stdout(&args),
+    match (&args.output, args.format) {
+        (Some(out), _) => to_file(&args, out),
+        (None, ExtractFormat::Json) => fail(
+            Format::Json,
+            EXTRACT_SCHEMA,
+            "usage",
+            "--format json needs -o OUT: without it stdout carries the extracted file itself",
+            None,
+            EXIT_INPUT,
+        ),
+        (None, ExtractFormat::Text) => to_stdout(&args),
     }
 }
 
@@ -92,24 +122,38 @@ fn to_file(args: &ExtractArgs, out: &Path) -> u8 {
         target: out.display().to_string(),
         source,
     };
+    let format = format_of(args);
     let mut staged = match tempfile::NamedTempFile::new_in(&dir) {
         Ok(f) => f,
-        Err(e) => return report(&write_err(e)),
+        Err(e) => return report(format, &write_err(e)),
     };
     let mut buffered = io::BufWriter::new(staged.as_file_mut());
     let result = rpm::extract(&args.package, args.file.as_deref(), &mut buffered);
     let flushed = buffered.flush();
     drop(buffered);
-    if let Err(e) = result {
-        return report(&e);
-    }
+    let extracted = match result {
+        Ok(extracted) => extracted,
+        Err(e) => return report(format, &e),
+    };
     if let Err(e) = flushed {
-        return report(&write_err(e));
+        return report(format, &write_err(e));
     }
-    match staged.persist(out) {
-        Ok(_) => EXIT_OK,
-        Err(e) => report(&write_err(e.error)),
+    if let Err(e) = staged.persist(out) {
+        return report(format, &write_err(e.error));
     }
+    if format == Format::Json {
+        print_json(&serde_json::json!({
+            "schema": EXTRACT_SCHEMA,
+            "package": args.package.display().to_string(),
+            "file": extracted.file,
+            "output": out.display().to_string(),
+            "size": extracted.size,
+            "header_digest": extracted.header_digest,
+            "file_digest": extracted.file_digest,
+            "block_seek": extracted.block_seek,
+        }));
+    }
+    EXIT_OK
 }
 
 fn to_stdout(args: &ExtractArgs) -> u8 {
@@ -118,7 +162,7 @@ fn to_stdout(args: &ExtractArgs) -> u8 {
         file: None,
     };
     if let Err(e) = rpm::extract(&args.package, args.file.as_deref(), &mut staging) {
-        return report(&e);
+        return report(Format::Text, &e);
     }
     let stdout = io::stdout();
     let mut lock = stdout.lock();
@@ -133,9 +177,12 @@ fn to_stdout(args: &ExtractArgs) -> u8 {
         Ok(()) => EXIT_OK,
         // A closed pipe (`| head`) is the reader's choice, not a failure.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => report(&RpmError::Write {
-            target: "stdout".into(),
-            source: e,
-        }),
+        Err(e) => report(
+            Format::Text,
+            &RpmError::Write {
+                target: "stdout".into(),
+                source: e,
+            },
+        ),
     }
 }
