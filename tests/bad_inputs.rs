@@ -412,3 +412,59 @@ fn every_limit_is_documented_in_docs_limits_md() {
         );
     }
 }
+
+/// A full disk (`/dev/full` as stdout) never yields exit 0 or 1: the output is incomplete, so every
+/// command exits 2 and says so on stderr, in text and in JSON.
+#[test]
+fn output_to_a_full_disk_exits_2_for_every_command() {
+    if std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .is_err()
+    {
+        eprintln!("no /dev/full here; skipped");
+        return;
+    }
+    let seed = "data/seed-oceanbase-ce-4.2.1.1.yml";
+    let rpm_dir = "tests/fixtures/rpm";
+    let pkg = "tests/fixtures/rpm/oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.xz.rpm";
+    let npm = "tests/fixtures/npm/valid/v01-dataontap-7.3.2-eq.txt";
+    let cases: Vec<Vec<&str>> = vec![
+        vec![
+            "plan", "--deps", seed, "--from", "4.0.0.0", "--to", "latest",
+        ],
+        vec![
+            "plan", "--deps", seed, "--from", "4.0.0.0", "--to", "latest", "--format", "json",
+        ],
+        vec!["lint", seed],
+        vec!["lint", seed, "--format", "json"],
+        vec![
+            "diff",
+            "tests/fixtures/diff/old.yml",
+            "tests/fixtures/diff/new.yml",
+        ],
+        vec!["graph", seed],
+        vec!["npm", npm, "--format", "json"],
+        vec!["inspect", pkg],
+        vec!["inspect", pkg, "--format", "json"],
+        vec!["inspect", pkg, rpm_dir, "--format", "json"],
+        vec!["extract", pkg],
+    ];
+    for args in cases {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_upgrade-planner"))
+            .args(&args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("incomplete") || err.contains("cannot write") || err.contains("No space"),
+            "{args:?}: {err}"
+        );
+    }
+}

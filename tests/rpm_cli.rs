@@ -342,6 +342,40 @@ fn extract_json_report_and_errors() {
     }
 }
 
+/// `extract -o OUT`: a new OUT gets the file's mode in the package less the umask (as `cpio -i`
+/// creates it); an existing OUT keeps its own mode (as `cp` onto it).
+#[test]
+fn extract_output_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode_of = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let run = |umask: &str, file: &str, out: &Path| {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_upgrade-planner"))
+            .args(["extract", &ob("xz"), "--file", file, "-o"])
+            .arg(out)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{umask} {file}");
+    };
+    let observer = "/home/admin/oceanbase/bin/observer"; // -rwxr-xr-x in the package
+    let yaml = "/home/admin/oceanbase/etc/oceanbase_upgrade_dep.yml"; // -rw-r--r--
+    run("022", observer, &dir.path().join("a"));
+    assert_eq!(mode_of(&dir.path().join("a")), 0o755);
+    run("077", observer, &dir.path().join("b"));
+    assert_eq!(mode_of(&dir.path().join("b")), 0o700);
+    run("022", yaml, &dir.path().join("c"));
+    assert_eq!(mode_of(&dir.path().join("c")), 0o644);
+    let existing = dir.path().join("d");
+    std::fs::write(&existing, b"old").unwrap();
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o640)).unwrap();
+    run("022", observer, &existing);
+    assert_eq!(mode_of(&existing), 0o640);
+    assert_ne!(std::fs::read(&existing).unwrap(), b"old");
+}
+
 fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
     let mut f = tempfile::Builder::new().suffix(".rpm").tempfile().unwrap();
     std::io::Write::write_all(&mut f, bytes).unwrap();

@@ -4,6 +4,7 @@
 use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json};
 use clap::Args;
 use std::io::{self, Seek, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use upgrade_planner::limits;
 use upgrade_planner::rpm::{self, RpmError};
@@ -29,7 +30,9 @@ pub struct ExtractArgs {
     /// /home/admin/oceanbase/etc/oceanbase_upgrade_dep.yml).
     #[arg(long, value_name = "PATH")]
     file: Option<String>,
-    /// Write to OUT instead of stdout (replaced only once the file verified).
+    /// Write to OUT instead of stdout (replaced only once the file verified). A new OUT gets the
+    /// file's permissions in the package less the umask, as `cpio -i` gives; an existing OUT keeps
+    /// its own.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: Option<PathBuf>,
     /// Report format: `text` (errors on stderr, nothing on stdout but the file) or `json` (needs
@@ -138,6 +141,10 @@ fn to_file(args: &ExtractArgs, out: &Path) -> u8 {
     if let Err(e) = flushed {
         return report(format, &write_err(e));
     }
+    let mode = output_mode(out, extracted.mode);
+    if let Err(e) = std::fs::set_permissions(staged.path(), std::fs::Permissions::from_mode(mode)) {
+        return report(format, &write_err(e));
+    }
     if let Err(e) = staged.persist(out) {
         return report(format, &write_err(e.error));
     }
@@ -154,6 +161,32 @@ fn to_file(args: &ExtractArgs, out: &Path) -> u8 {
         }));
     }
     EXIT_OK
+}
+
+/// The permissions OUT gets: an existing OUT keeps its own (as `cp` onto a file, or a shell `>`,
+/// leaves them); a new one gets the file's permissions in the package less the process umask, as
+/// `cpio -i` creates it (the staging file itself is private, 0600, until it verified).
+fn output_mode(out: &Path, package_mode: u32) -> u32 {
+    if let Ok(existing) = std::fs::metadata(out)
+        && existing.is_file()
+    {
+        return existing.permissions().mode() & 0o7777;
+    }
+    package_mode & 0o777 & !umask()
+}
+
+/// The process umask, read from `/proc/self/status` (Linux ≥ 4.7); 022 where that is unavailable.
+/// Reading it through `umask(2)` would need `unsafe` (it is set-and-return) for no gain.
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
 }
 
 fn to_stdout(args: &ExtractArgs) -> u8 {

@@ -1,7 +1,9 @@
 //! `upgrade-planner inspect`: what each RPM package is, whether it is intact, and which upgrade
 //! routes it carries.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_out};
+use super::{
+    EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, note_write_failure, print_err, print_out,
+};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use upgrade_planner::limits;
@@ -118,10 +120,8 @@ fn write_json(value: &impl serde::Serialize) {
         .map_err(std::io::Error::from)
         .and_then(|()| out.write_all(b"\n"))
         .and_then(|()| out.flush());
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        print_err(&format!("error: cannot write the result: {e}"));
+    if let Err(e) = written {
+        note_write_failure(&e);
     }
 }
 

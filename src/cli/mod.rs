@@ -135,6 +135,14 @@ pub fn print_out(text: &str) {
     }
 }
 
+/// Records a failed write to stdout made outside [`print_out`] (a streamed document): the command
+/// then exits 2 whatever it found, as for [`print_out`].
+pub fn note_write_failure(e: &std::io::Error) {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        WRITE_FAILED.store(true, AtomicOrdering::Relaxed);
+    }
+}
+
 /// Writes one line to stderr.
 pub fn print_err(text: &str) {
     let mut err = anstream::stderr().lock();

@@ -20,6 +20,8 @@ use std::path::Path;
 pub struct Extracted {
     /// The file's path in the package.
     pub file: String,
+    /// The file's mode bits in the package (type and permissions, as in `st_mode`).
+    pub mode: u32,
     /// Bytes written.
     pub size: u64,
     /// The header's own digest check (SHA-256, else SHA-1; `absent` for very old packages).
@@ -349,6 +351,7 @@ pub fn extract(
     }
     Ok(Extracted {
         file: target.path.clone(),
+        mode: target.mode,
         size,
         header_digest: header_check,
         file_digest: file_check,
