@@ -102,11 +102,11 @@ fn usage_error(e: clap::Error) -> u8 {
         let _ = e.print();
         return EXIT_INPUT;
     }
-    let command = args
-        .iter()
-        .find(|a| !a.starts_with('-'))
-        .map_or("usage", String::as_str);
-    let schema = format!("upgrade-planner/{command}/v1");
+    let Some(schema) = usage_schema(&args) else {
+        // The command has no JSON output (`graph`): its error is text like any other of its.
+        let _ = e.print();
+        return EXIT_INPUT;
+    };
     let rendered = e.to_string();
     let message = rendered
         .split("\n\n")
@@ -117,6 +117,39 @@ fn usage_error(e: clap::Error) -> u8 {
         .collect::<Vec<_>>()
         .join(" ");
     fail(Format::Json, &schema, "usage", &message, None, EXIT_INPUT)
+}
+
+/// The schema of a usage error's JSON object: the schema of the command's own JSON document
+/// (`inspect` → `upgrade-planner/package/v1`, `npm check` → `npm-check/v1`, ...), or
+/// `upgrade-planner/usage/v1` when no known command was named. `None` for a command without JSON
+/// output, whose usage errors stay text.
+fn usage_schema(args: &[String]) -> Option<String> {
+    // Words that are not flags nor the value of `--format`: the command, then its own words.
+    let mut words = Vec::new();
+    let mut skip_value = false;
+    for a in args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        if a == "--format" {
+            skip_value = true;
+        } else if !a.starts_with('-') {
+            words.push(a.as_str());
+        }
+    }
+    let schema = match words.as_slice() {
+        ["plan", ..] => upgrade_planner::planner::PLAN_SCHEMA,
+        ["lint", ..] => upgrade_planner::lint::LINT_SCHEMA,
+        ["diff", ..] => upgrade_planner::diff::DIFF_SCHEMA,
+        ["rollout", ..] => upgrade_planner::rollout::ROLLOUT_SCHEMA,
+        ["npm", "check", ..] => upgrade_planner::npm::NPM_CHECK_SCHEMA,
+        ["npm", ..] => upgrade_planner::npm::NPM_SCHEMA,
+        ["inspect", ..] => upgrade_planner::rpm::PACKAGE_SCHEMA,
+        ["extract", ..] => extract::EXTRACT_SCHEMA,
+        ["graph", ..] => return None,
+        _ => "upgrade-planner/usage/v1",
+    };
+    Some(schema.to_string())
 }
 
 /// Set when a write to stdout fails for any reason other than a closed pipe.

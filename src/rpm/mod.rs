@@ -165,7 +165,7 @@ pub enum RpmError {
     /// The package carries no upgrade-dependency file.
     #[error(
         "`{}` has no upgrade-dependency file (looked for {UPGRADE_DEPS_PATH} and any `{UPGRADE_DEPS_NAME}`); \
-         it carries no upgrade routes (name another file with --file, or plan with --deps FILE)",
+         it carries no upgrade routes (plan with --deps FILE instead; `extract --file PATH` takes any other file out of it)",
         path.display()
     )]
     NoUpgradeDeps {
