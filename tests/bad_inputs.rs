@@ -474,15 +474,30 @@ fn output_to_a_full_disk_exits_2_for_every_command() {
 #[test]
 fn json_usage_errors_name_the_commands_schema() {
     for (args, schema) in [
-        (vec!["inspect", "--format", "json"], Some("upgrade-planner/package/v1")),
+        (
+            vec!["inspect", "--format", "json"],
+            Some("upgrade-planner/package/v1"),
+        ),
         (
             vec!["npm", "check", "--installed", "a", "--format", "json"],
             Some("upgrade-planner/npm-check/v1"),
         ),
-        (vec!["--format", "json", "plan"], Some("upgrade-planner/plan/v1")),
-        (vec!["plan", "--format", "json"], Some("upgrade-planner/plan/v1")),
-        (vec!["lint", "--format", "json", "--bogus"], Some("upgrade-planner/lint/v1")),
-        (vec!["bogus", "--format", "json"], Some("upgrade-planner/usage/v1")),
+        (
+            vec!["--format", "json", "plan"],
+            Some("upgrade-planner/plan/v1"),
+        ),
+        (
+            vec!["plan", "--format", "json"],
+            Some("upgrade-planner/plan/v1"),
+        ),
+        (
+            vec!["lint", "--format", "json", "--bogus"],
+            Some("upgrade-planner/lint/v1"),
+        ),
+        (
+            vec!["bogus", "--format", "json"],
+            Some("upgrade-planner/usage/v1"),
+        ),
         (vec!["graph", "x.yml", "--format", "json"], None),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_upgrade-planner"))
@@ -492,8 +507,8 @@ fn json_usage_errors_name_the_commands_schema() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         match schema {
             Some(schema) => {
-                let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-                    .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+                let v: serde_json::Value =
+                    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"));
                 assert_eq!(v["schema"], schema, "{args:?}");
                 assert_eq!(v["error"]["kind"], "usage", "{args:?}");
             }

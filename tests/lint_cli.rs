@@ -150,6 +150,18 @@ fn exit_codes_follow_deny() {
         "tests/fixtures/lint/no-such-file.yml"
     );
     assert_eq!(doc["summary"]["errors"], 1);
+    // The document says it; stderr stays empty in JSON, as for every command.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // In text, stderr says it.
+    let out = bin()
+        .args(["lint", &err, "tests/fixtures/lint/no-such-file.yml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains("cannot read tests/fixtures/lint/no-such-file.yml")

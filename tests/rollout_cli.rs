@@ -524,3 +524,20 @@ fn a_package_that_does_not_verify_is_never_picked() {
     assert_eq!(v["error"]["kind"], "missing_packages");
     assert_eq!(v["error"]["missing"][0]["stage"], "4.2.1.1");
 }
+
+#[test]
+fn empty_only_names_are_usage_errors() {
+    for only in ["", "db-a,,db-b", " "] {
+        let out = Command::cargo_bin("upgrade-planner")
+            .unwrap()
+            .args(["rollout", "--deps", SEED, "--cluster", &fx("pair-4.1.yml")])
+            .args(["--to", "4.2.1.1", "--only", only])
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(
+            err.contains("a node name cannot be empty"),
+            "{only:?}: {err}"
+        );
+    }
+}

@@ -73,7 +73,10 @@ pub fn run(args: LintArgs) -> u8 {
         LintFormat::Sarif => print_json(&render::to_sarif(&reports, &unreadable)),
         LintFormat::Github => print_out(&render::to_github(&reports)),
     }
-    for u in &unreadable {
+    // JSON and SARIF carry the unreadable files in the document itself (nothing on stderr, as
+    // for every command's JSON errors); text and GitHub annotations say it on stderr.
+    let machine = matches!(args.format, LintFormat::Json | LintFormat::Sarif);
+    for u in unreadable.iter().filter(|_| !machine) {
         let s = upgrade_planner::render::style::ERROR;
         print_err(&format!(
             "{s}error{s:#}: cannot read {}: {}",

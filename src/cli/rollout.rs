@@ -70,7 +70,7 @@ pub struct RolloutArgs {
     to: String,
     /// Upgrade only these nodes (comma-separated). They must respect the order: no node before
     /// the primary (and, for members, the secondary) has reached the stage.
-    #[arg(long, value_name = "NODE,...", value_delimiter = ',')]
+    #[arg(long, value_name = "NODE,...", value_delimiter = ',', value_parser = parse_node_name)]
     only: Option<Vec<String>>,
     /// Pack the steps into windows of this length (40m, 4h, 1h30m, PT4H).
     #[arg(long, value_name = "DURATION", value_parser = parse_window, conflicts_with = "windows")]
@@ -92,6 +92,18 @@ pub struct RolloutArgs {
     /// Version scheme of the dependency file (default: detected).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+}
+
+/// One name of `--only`: never empty (`--only ""` or `a,,b` is a slip, not a node).
+fn parse_node_name(s: &str) -> Result<String, String> {
+    let name = s.trim();
+    if name.is_empty() {
+        return Err(
+            "a node name cannot be empty (name nodes as in the cluster file: --only db-a,db-b)"
+                .into(),
+        );
+    }
+    Ok(name.to_string())
 }
 
 fn parse_window(s: &str) -> Result<Duration, String> {
