@@ -732,3 +732,143 @@ mod properties {
         }
     }
 }
+
+/// File offset of the signature header's index entry for `tag`.
+fn signature_entry(bytes: &[u8], tag: u32) -> usize {
+    let il = u32::from_be_bytes(bytes[104..108].try_into().unwrap()) as usize;
+    (0..il)
+        .map(|i| 96 + 16 + 16 * i)
+        .find(|&at| bytes[at..at + 4] == tag.to_be_bytes())
+        .unwrap()
+}
+
+/// `inspect --format json` on `bytes`: exit 2, a `malformed` error whose message contains
+/// `needle`; and `rpm -K --nosignature` (when installed) refuses the same file.
+fn refused_as_malformed(bytes: &[u8], what: &str, needle: &str) {
+    refused(bytes, what, needle, true);
+}
+
+/// Like [`refused_as_malformed`]; `rpm_refuses: false` for what only we refuse.
+fn refused(bytes: &[u8], what: &str, needle: &str, rpm_refuses: bool) {
+    let f = write_temp(bytes);
+    let out = bin()
+        .args(["inspect", "--format", "json"])
+        .arg(f.path())
+        .assert()
+        .code(2);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "malformed", "{what}: {v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(message.contains(needle), "{what}: {message}");
+    assert!(v.get("signed_size").is_none(), "{what}: no record");
+    bin().arg("extract").arg(f.path()).assert().code(2);
+    if rpm_refuses && have("rpm") {
+        let rpm = std::process::Command::new("rpm")
+            .args(["-K", "--nosignature"])
+            .arg(f.path())
+            .output()
+            .unwrap();
+        assert!(!rpm.status.success(), "{what}: rpm -K accepts it");
+    }
+}
+
+#[test]
+fn header_magic_reserved_bytes_must_be_zero() {
+    for c in ["xz", "zstd"] {
+        let original = std::fs::read(ob(c)).unwrap();
+        let (pkg, _) = Package::open(Path::new(&ob(c))).unwrap();
+        let main = pkg.main().file_offset() as usize;
+        for at in [100, 101, 102, 103, main + 4, main + 7] {
+            let mut bytes = original.clone();
+            bytes[at] ^= 0x01;
+            refused_as_malformed(&bytes, &format!("{c} at {at}"), "reserved bytes");
+        }
+    }
+}
+
+#[test]
+fn a_moved_signature_entry_is_refused_not_read_as_a_size_of_zero() {
+    // Byte 170 of the zstd fixture: the SIZE entry's offset moves from 108 to 364, into the
+    // reserved space (zeros). rpm -K: `signature tag[3]: BAD`; we used to print `signed size 0`.
+    let mut bytes = std::fs::read(ob("zstd")).unwrap();
+    assert_eq!(signature_entry(&bytes, 1000) + 8 + 2, 170);
+    bytes[170] ^= 0x01;
+    refused_as_malformed(&bytes, "zstd at 170", "overlaps earlier entries");
+    // Every byte of every signature index entry's offset and count, in both fixtures.
+    for c in ["xz", "zstd"] {
+        let original = std::fs::read(ob(c)).unwrap();
+        let il = u32::from_be_bytes(original[104..108].try_into().unwrap()) as usize;
+        for i in 1..il {
+            for at in (96 + 16 + 16 * i + 8)..(96 + 16 + 16 * i + 16) {
+                let mut bytes = original.clone();
+                bytes[at] ^= 0x01;
+                let f = write_temp(&bytes);
+                let out = bin()
+                    .args(["inspect", "--format", "json"])
+                    .arg(f.path())
+                    .output()
+                    .unwrap();
+                assert_eq!(out.status.code(), Some(2), "{c}: entry {i}, byte {at}");
+                let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert!(
+                    ["malformed", "truncated"].contains(&v["error"]["kind"].as_str().unwrap()),
+                    "{c}: entry {i}, byte {at}: {v}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn damaged_signature_entries_are_refused() {
+    let original = std::fs::read(ob("xz")).unwrap();
+    let size = signature_entry(&original, 1000);
+    let md5 = signature_entry(&original, 1004);
+    let sha256 = signature_entry(&original, 273);
+    let (pkg, _) = Package::open(Path::new(&ob("xz"))).unwrap();
+    let il = u32::from_be_bytes(original[104..108].try_into().unwrap()) as usize;
+    let region_offset = u32::from_be_bytes(original[120..124].try_into().unwrap()) as usize;
+    let trailer = 96 + 16 + 16 * il + region_offset;
+    let main = pkg.main().file_offset() as usize;
+    let set = |at: usize, value: u32| {
+        let mut bytes = original.clone();
+        bytes[at..at + 4].copy_from_slice(&value.to_be_bytes());
+        bytes
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("SIZE count 0", set(size + 12, 0), "no data"),
+        ("SIZE as INT64", set(size + 4, 5), "aligned"),
+        ("MD5 count 15", set(md5 + 12, 15), "MD5"),
+        ("SHA256 as BIN", set(sha256 + 4, 7), "SHA256HEADER"),
+        ("region tag 63", set(112, 63), "tag 63"),
+        ("region type", set(116, 6), "region entry"),
+        ("region trailer tag", set(trailer, 63), "region trailer"),
+        (
+            "region trailer offset",
+            set(trailer + 8, (-111i32) as u32),
+            "region trailer",
+        ),
+        ("main region count", set(main + 16 + 12, 15), "region entry"),
+        (
+            "lead major version",
+            {
+                let mut b = original.clone();
+                b[4] = 2;
+                b
+            },
+            "major version",
+        ),
+    ];
+    for (what, bytes, needle) in cases {
+        refused_as_malformed(&bytes, what, needle);
+    }
+    // librpm never reads SIZE (so does not check its type); we do, for the truncation check, and
+    // refuse a SIZE that is not the INT32 rpm writes rather than read 2 bytes of it.
+    refused(&set(size + 4, 3), "SIZE as INT16", "SIZE", false);
+    // librpm reads the signature header's data length loosely (the region need not cover it):
+    // one byte more is accepted by both, and the padding absorbs it.
+    let mut bytes = original.clone();
+    bytes[111] ^= 0x01;
+    let f = write_temp(&bytes);
+    bin().arg("inspect").arg(f.path()).assert().code(0);
+}

@@ -14,7 +14,10 @@
 //! the raw header bytes for the digests anyway, and the format is small, so the index is parsed here
 //! with `nom` and every check librpm makes (`lib/header.c`, rpm 4.18: `hdrchkTags`, `hdrchkData`,
 //! `hdrchkType`, `hdrchkAlign`, `hdrchkRange`, string termination) is made on the 16-byte intro and
-//! on each index entry **before** any allocation sized from the input.
+//! on each index entry **before** any allocation sized from the input. Like librpm we also compare
+//! all 8 bytes of the header magic, check the region tag and its trailer (`hdrblobVerifyRegion`),
+//! refuse entries whose data overlaps or precedes the previous entry's (`hdrblobVerifyInfo`), and
+//! check the signature header's digest and size tags ([`check_signature_tags`]).
 
 use super::RpmError;
 use crate::limits;
@@ -31,6 +34,9 @@ pub const LEAD_SIZE: usize = 96;
 pub const LEAD_MAGIC: [u8; 4] = [0xed, 0xab, 0xee, 0xdb];
 /// The header magic (3 bytes) followed by the header version (1).
 pub const HEADER_MAGIC: [u8; 4] = [0x8e, 0xad, 0xe8, 0x01];
+/// The full 8-byte header magic librpm compares (`rpm_header_magic`): the magic, the version and
+/// 4 reserved bytes that must be zero.
+pub const HEADER_MAGIC_FULL: [u8; 8] = [0x8e, 0xad, 0xe8, 0x01, 0, 0, 0, 0];
 /// Size of a header intro: magic, version, 4 reserved bytes, entry count, data size.
 pub const INTRO_SIZE: usize = 16;
 /// Size of one index entry.
@@ -38,6 +44,14 @@ pub const ENTRY_SIZE: usize = 16;
 
 /// Tag numbers used by this crate (`rpmtag.h`). Signature-header tags share the numbering.
 pub mod tag {
+    /// Region tag opening the signature header (`RPMTAG_HEADERSIGNATURES`).
+    pub const HEADERSIGNATURES: u32 = 62;
+    /// Region tag opening the main header (`RPMTAG_HEADERIMMUTABLE`).
+    pub const HEADERIMMUTABLE: u32 = 63;
+    /// The first tag number an ordinary entry may have (`RPMTAG_HEADERI18NTABLE`); librpm refuses
+    /// entries below it other than the leading region tag.
+    pub const HEADERI18NTABLE: u32 = 100;
+
     /// Signature header: size of header + payload (32-bit).
     pub const SIG_SIZE: u32 = 1000;
     /// Signature header: PGP signature of header + payload.
@@ -48,6 +62,8 @@ pub mod tag {
     pub const SIG_GPG: u32 = 1005;
     /// Signature header: uncompressed payload size (32-bit).
     pub const SIG_PAYLOADSIZE: u32 = 1007;
+    /// Signature header: reserved space for signatures added later (zeros).
+    pub const SIG_RESERVEDSPACE: u32 = 1008;
     /// Signature header: DSA signature of the header.
     pub const SIG_DSA: u32 = 267;
     /// Signature header: RSA signature of the header.
@@ -56,6 +72,8 @@ pub mod tag {
     pub const SIG_SHA1: u32 = 269;
     /// Signature header: size of header + payload (64-bit).
     pub const SIG_LONGSIZE: u32 = 270;
+    /// Signature header: uncompressed payload size (64-bit).
+    pub const SIG_LONGARCHIVESIZE: u32 = 271;
     /// Signature header: SHA-256 of the main header, hex.
     pub const SIG_SHA256: u32 = 273;
     /// Signature header: OpenPGP v6 / other signatures (rpm 4.20+), reported as present only.
@@ -196,7 +214,8 @@ impl DataType {
     }
 }
 
-/// The 96-byte lead at the start of every package (mostly obsolete; only its magic is checked).
+/// The 96-byte lead at the start of every package (mostly obsolete; librpm checks, and so do we,
+/// only its magic, its signature type and its major version).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lead {
     /// Format major version (3 for every rpm since 1996; 4 for rpm 6 packages).
@@ -274,6 +293,19 @@ pub fn parse_lead(bytes: &[u8], source: &Path) -> Result<Lead, RpmError> {
                     ),
                 ));
             }
+            // `rpmLeadCheck` (lib/rpmlead.c): "unsupported RPM package version".
+            if !(3..=4).contains(&lead.major) {
+                return Err(RpmError::malformed(
+                    source,
+                    "lead",
+                    4,
+                    format!(
+                        "format major version {} is not supported (librpm reads only 3 and 4); \
+                         the lead is damaged: fetch the package again",
+                        lead.major
+                    ),
+                ));
+            }
             Ok(lead)
         }
         Err(_) => Err(RpmError::NotRpm {
@@ -338,6 +370,20 @@ impl Which {
             Which::Main => "main header",
         }
     }
+
+    /// The region tag librpm expects as the header's first entry.
+    fn region_tag(self) -> u32 {
+        match self {
+            Which::Signature => tag::HEADERSIGNATURES,
+            Which::Main => tag::HEADERIMMUTABLE,
+        }
+    }
+
+    /// Whether the region must cover the whole header (librpm's `exact_size`: true for the main
+    /// header of a package file; the signature header "might not be in a contiguous region").
+    fn exact_region(self) -> bool {
+        matches!(self, Which::Main)
+    }
 }
 
 /// The counts announced by a header intro, checked against librpm's limits.
@@ -358,8 +404,8 @@ impl Intro {
 }
 
 fn intro_parser(input: &[u8]) -> IResult<&[u8], (u32, u32)> {
-    let (input, _) = nom_tag(&HEADER_MAGIC[..]).parse(input)?;
-    let (input, (_reserved, il, dl)) = (take(4usize), be_u32, be_u32).parse(input)?;
+    let (input, _) = nom_tag(&HEADER_MAGIC_FULL[..]).parse(input)?;
+    let (input, (il, dl)) = (be_u32, be_u32).parse(input)?;
     Ok((input, (il, dl)))
 }
 
@@ -378,13 +424,27 @@ pub fn parse_intro(bytes: &[u8], which: Which, at: u64, source: &Path) -> Result
     let (il, dl) = match intro_parser(bytes) {
         Ok((_, v)) => v,
         Err(_) => {
+            let magic = bytes.get(..4).unwrap_or_default();
+            if magic == HEADER_MAGIC {
+                // librpm compares all 8 bytes (`hdr magic: BAD`).
+                return Err(RpmError::malformed(
+                    source,
+                    section,
+                    at + 4,
+                    format!(
+                        "the 4 reserved bytes after the header magic are {}, not 00 00 00 00 \
+                         (librpm refuses the header); the file is damaged: fetch the package again",
+                        spaced_hex(bytes.get(4..8).unwrap_or_default())
+                    ),
+                ));
+            }
             return Err(RpmError::malformed(
                 source,
                 section,
                 at,
                 format!(
-                    "bad header magic {} (expected 8e ad e8 01)",
-                    spaced_hex(bytes.get(..4).unwrap_or_default())
+                    "bad header magic {} (expected 8e ad e8 01 00 00 00 00)",
+                    spaced_hex(magic)
                 ),
             ));
         }
@@ -417,8 +477,94 @@ pub fn parse_intro(bytes: &[u8], which: Which, at: u64, source: &Path) -> Result
     })
 }
 
-fn entry_parser(input: &[u8]) -> IResult<&[u8], (u32, u32, u32, u32)> {
+fn entry_parser(input: &[u8]) -> IResult<&[u8], RawEntry> {
     (be_u32, be_u32, be_u32, be_u32).parse(input)
+}
+
+/// One index entry as stored: tag, type, offset, count.
+type RawEntry = (u32, u32, u32, u32);
+
+/// `hdrblobVerifyRegion` (lib/header.c, rpm 4.18): when the first entry carries the header's region
+/// tag, checks it and the 16-byte trailer it points at. Returns the region's data length (`rdl`,
+/// the end of its trailer), or `None` for a header without a region (librpm reads those as
+/// legacy headers and checks every entry as an ordinary one).
+fn check_region(
+    fields: &[RawEntry],
+    store: &[u8],
+    intro: Intro,
+    which: Which,
+    at: u64,
+    source: &Path,
+) -> Result<Option<u32>, RpmError> {
+    let region_tag = which.region_tag();
+    let Some(&(tag, type_raw, offset, count)) = fields.first() else {
+        return Ok(None);
+    };
+    if tag != region_tag {
+        return Ok(None);
+    }
+    let dl = intro.data_len;
+    let entry_at = at + INTRO_SIZE as u64;
+    let bin = 7;
+    let region_count = ENTRY_SIZE as u32;
+    if type_raw != bin || count != region_count {
+        return Err(RpmError::malformed(
+            source,
+            which.name(),
+            entry_at,
+            format!(
+                "the region entry (tag {tag}) has type {type_raw} and count {count}; librpm requires \
+                 BIN (7) with count 16 (a damaged index): fetch the package again"
+            ),
+        ));
+    }
+    let rdl = u64::from(offset) + ENTRY_SIZE as u64;
+    let trailer = store
+        .get(offset as usize..)
+        .and_then(|rest| rest.get(..ENTRY_SIZE))
+        .filter(|_| rdl <= u64::from(dl))
+        .and_then(|t| entry_parser(t).ok().map(|(_, f)| f));
+    let Some((ttag, ttype, toffset, tcount)) = trailer else {
+        return Err(RpmError::malformed(
+            source,
+            which.name(),
+            entry_at,
+            format!(
+                "the region entry (tag {tag}) puts its 16-byte trailer at data offset {offset}, past \
+                 the {dl}-byte data store (a damaged index): fetch the package again"
+            ),
+        ));
+    };
+    let trailer_at =
+        at + (INTRO_SIZE + intro.entries as usize * ENTRY_SIZE) as u64 + u64::from(offset);
+    let bad_trailer =
+        |message: String| RpmError::malformed(source, which.name(), trailer_at, message);
+    if ttag != region_tag || ttype != bin || tcount != region_count {
+        return Err(bad_trailer(format!(
+            "the region trailer reads tag {ttag}, type {ttype}, count {tcount}; librpm requires tag \
+             {region_tag}, BIN (7), count 16 (a damaged header): fetch the package again"
+        )));
+    }
+    // The trailer's offset is minus the size of the index the region covers.
+    let covered = (toffset as i32).wrapping_neg();
+    let ril = u32::try_from(covered).unwrap_or(u32::MAX) / ENTRY_SIZE as u32;
+    if covered < 0 || covered % ENTRY_SIZE as i32 != 0 || ril > intro.entries {
+        return Err(bad_trailer(format!(
+            "the region trailer claims an index of {covered} bytes; librpm requires a multiple of \
+             16 covering at most the header's {} entries (a damaged header): fetch the package again",
+            intro.entries
+        )));
+    }
+    // `rdl <= dl` was checked above.
+    let rdl = rdl as u32;
+    if which.exact_region() && (ril != intro.entries || rdl != dl) {
+        return Err(bad_trailer(format!(
+            "the region covers {ril} entries and {rdl} bytes of data but the header has {} and {dl}; \
+             in a package file they must match (librpm refuses it): fetch the package again",
+            intro.entries
+        )));
+    }
+    Ok(Some(rdl))
 }
 
 /// Length of the strings starting at `offset`: `count` NUL-terminated strings inside `store`.
@@ -510,19 +656,53 @@ impl Header {
         let index = raw.get(index_start..store_start).unwrap_or_default();
         let store = raw.get(store_start..).unwrap_or_default();
         let dl = intro.data_len;
-        let mut entries = Vec::with_capacity(intro.entries as usize);
-        // Bytes the string walks below may still scan. Entries that do not overlap (librpm
-        // refuses overlapping ones) scan each byte of the store at most once; without this
-        // budget, 65535 entries all pointing at a megabyte of empty strings cost 65535 walks
-        // of it (minutes of CPU for a 2 MiB file).
-        let mut scan_budget = 2 * u64::from(dl) + 65536;
+        let entry_at = |i: usize| at + (index_start + i * ENTRY_SIZE) as u64;
+        let mut fields = Vec::with_capacity(intro.entries as usize);
         for (i, chunk) in index.chunks_exact(ENTRY_SIZE).enumerate() {
-            let entry_at = at + (index_start + i * ENTRY_SIZE) as u64;
-            let bad =
-                |message: String| RpmError::malformed(source, which.name(), entry_at, message);
-            let Ok((_, (tag, type_raw, offset, count))) = entry_parser(chunk) else {
-                return Err(bad("index entry shorter than 16 bytes".into()));
+            let Ok((_, f)) = entry_parser(chunk) else {
+                return Err(RpmError::malformed(
+                    source,
+                    which.name(),
+                    entry_at(i),
+                    "index entry shorter than 16 bytes",
+                ));
             };
+            fields.push(f);
+        }
+        let region = check_region(&fields, store, intro, which, at, source)?;
+        let mut entries = Vec::with_capacity(fields.len());
+        if let (Some(rdl), Some(&(tag, _, offset, count))) = (region, fields.first()) {
+            entries.push(Entry {
+                tag,
+                data_type: DataType::Bin,
+                offset,
+                count,
+                len: rdl.saturating_sub(offset),
+            });
+        }
+        // `hdrblobVerifyInfo`: the entries after the region (all of them in a header without one)
+        // come in the order of their data, which must not overlap. A string walk therefore starts
+        // where the previous entry's data ended, so the walks together cover the store once.
+        let mut prev_end: u64 = 0;
+        for (i, &(tag, type_raw, offset, count)) in fields.iter().enumerate().skip(entries.len()) {
+            let bad =
+                |message: String| RpmError::malformed(source, which.name(), entry_at(i), message);
+            if u64::from(offset) < prev_end {
+                return Err(bad(format!(
+                    "index entry {i} (tag {tag}) overlaps earlier entries: its data starts at offset \
+                     {offset} but the previous entry's data runs to {prev_end} (librpm refuses \
+                     overlapping or out-of-order entries; a damaged index)"
+                )));
+            }
+            // Tags are signed in librpm: 0x8000_0000 and up are negative, below 100 too.
+            if tag < tag::HEADERI18NTABLE || tag > i32::MAX as u32 {
+                return Err(bad(format!(
+                    "index entry {i} has tag {tag}; librpm refuses tags below {} (other than the \
+                     leading region tag) and above {} (a damaged index)",
+                    tag::HEADERI18NTABLE,
+                    i32::MAX
+                )));
+            }
             let Some(data_type) = DataType::from_u32(type_raw) else {
                 return Err(bad(format!(
                     "index entry {i} (tag {tag}) has unknown data type {type_raw}"
@@ -555,33 +735,14 @@ impl Header {
                         )));
                     }
                     // Each string needs at least one byte: a count larger than the store is absurd
-                    // (checked before walking the strings, so the walk is bounded by the store).
+                    // (checked before walking the strings).
                     if count > dl {
                         return Err(bad(format!(
                             "index entry {i} (tag {tag}) announces {count} strings in a {dl}-byte data store"
                         )));
                     }
-                    let budget_end = u64::from(offset).saturating_add(scan_budget);
-                    let scannable = store
-                        .get(
-                            ..usize::try_from(budget_end)
-                                .unwrap_or(usize::MAX)
-                                .min(store.len()),
-                        )
-                        .unwrap_or_default();
-                    match strings_len(scannable, offset, count) {
-                        Some(len) => {
-                            scan_budget = scan_budget.saturating_sub(u64::from(len));
-                            len
-                        }
-                        None if scannable.len() < store.len() => {
-                            return Err(bad(format!(
-                                "index entry {i} (tag {tag}, {}) overlaps earlier entries: the \
-                                 header's strings add up to more than twice its {dl}-byte data \
-                                 store (librpm refuses overlapping entries)",
-                                data_type.name()
-                            )));
-                        }
+                    match strings_len(store, offset, count) {
+                        Some(len) => len,
                         None => {
                             return Err(bad(format!(
                                 "index entry {i} (tag {tag}, {}) runs past the end of the data store \
@@ -592,12 +753,30 @@ impl Header {
                     }
                 }
             };
-            if u64::from(offset) + u64::from(len) > u64::from(dl) {
+            // librpm's `dataLength` must be positive: NULL entries and empty arrays are refused.
+            if len == 0 {
                 return Err(bad(format!(
-                    "index entry {i} (tag {tag}) covers bytes {offset}..{} past the {dl}-byte data store",
-                    u64::from(offset) + u64::from(len)
+                    "index entry {i} (tag {tag}, {}) has count {count} and so no data; librpm \
+                     refuses empty entries (a damaged index)",
+                    data_type.name()
                 )));
             }
+            let end = u64::from(offset) + u64::from(len);
+            if end > u64::from(dl) {
+                return Err(bad(format!(
+                    "index entry {i} (tag {tag}) covers bytes {offset}..{end} past the {dl}-byte data store"
+                )));
+            }
+            if let Some(rdl) = region {
+                let trailer = u64::from(rdl) - ENTRY_SIZE as u64;
+                if end > trailer && u64::from(offset) < u64::from(rdl) {
+                    return Err(bad(format!(
+                        "index entry {i} (tag {tag}) covers bytes {offset}..{end}, over the region \
+                         trailer at {trailer}..{rdl} (librpm refuses it; a damaged index)"
+                    )));
+                }
+            }
+            prev_end = end;
             entries.push(Entry {
                 tag,
                 data_type,
@@ -727,6 +906,74 @@ impl Header {
     }
 }
 
+/// What the signature header's known tags must look like: tag, name, type, count (0: any).
+const SIGNATURE_TAGS: [(u32, &str, DataType, u32); 12] = [
+    (tag::SIG_SIZE, "SIZE", DataType::Int32, 1),
+    (tag::SIG_LONGSIZE, "LONGSIZE", DataType::Int64, 1),
+    (tag::SIG_PAYLOADSIZE, "PAYLOADSIZE", DataType::Int32, 1),
+    (
+        tag::SIG_LONGARCHIVESIZE,
+        "LONGARCHIVESIZE",
+        DataType::Int64,
+        1,
+    ),
+    (tag::SIG_MD5, "MD5", DataType::Bin, 16),
+    (tag::SIG_SHA1, "SHA1HEADER", DataType::String, 1),
+    (tag::SIG_SHA256, "SHA256HEADER", DataType::String, 1),
+    (tag::SIG_RSA, "RSAHEADER", DataType::Bin, 0),
+    (tag::SIG_DSA, "DSAHEADER", DataType::Bin, 0),
+    (tag::SIG_PGP, "PGP", DataType::Bin, 0),
+    (tag::SIG_GPG, "GPG", DataType::Bin, 0),
+    (tag::SIG_RESERVEDSPACE, "RESERVEDSPACE", DataType::Bin, 0),
+];
+
+/// Checks the signature header's known tags the way librpm's signature code does (`rpmvs.c`:
+/// type, count, digest length and hex) and, for the sizes, with the type and count rpm writes,
+/// so that a damaged size is refused instead of read as another number (or as nothing).
+pub fn check_signature_tags(sig: &Header) -> Result<(), RpmError> {
+    let index_at = |i: usize| sig.file_offset + (INTRO_SIZE + i * ENTRY_SIZE) as u64;
+    for (i, e) in sig.entries.iter().enumerate() {
+        let Some(&(_, name, data_type, count)) = SIGNATURE_TAGS.iter().find(|(t, ..)| *t == e.tag)
+        else {
+            continue;
+        };
+        let bad = |message: String| {
+            RpmError::malformed(&sig.source, "signature header", index_at(i), message)
+        };
+        if e.data_type != data_type || (count != 0 && e.count != count) {
+            let want_count = if count == 0 {
+                String::new()
+            } else {
+                format!(" with count {count}")
+            };
+            return Err(bad(format!(
+                "tag {} ({name}) has type {} and count {}; rpm writes {}{want_count} (librpm \
+                 refuses the package): the signature header is damaged, fetch the package again",
+                e.tag,
+                e.data_type.name(),
+                e.count,
+                data_type.name(),
+            )));
+        }
+        let hex_len = match e.tag {
+            tag::SIG_SHA1 => 40,
+            tag::SIG_SHA256 => 64,
+            _ => continue,
+        };
+        let text = sig.data(e);
+        let text = text.strip_suffix(&[0]).unwrap_or(text);
+        if text.len() != hex_len || !text.iter().all(u8::is_ascii_hexdigit) {
+            return Err(bad(format!(
+                "tag {} ({name}) is not {hex_len} hex digits but {:?} (librpm refuses the \
+                 package): the signature header is damaged, fetch the package again",
+                e.tag,
+                String::from_utf8_lossy(text)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Reads until `buf` is full or the stream ends; returns the number of bytes read.
 pub fn read_full<R: Read>(
     reader: &mut R,
@@ -774,6 +1021,7 @@ pub fn read_headers<R: Read>(reader: &mut R, source: &Path) -> Result<Headers, R
     let lead = parse_lead(lead_bytes.get(..got).unwrap_or_default(), source)?;
     let sig_at = LEAD_SIZE as u64;
     let signature = Header::read(reader, Which::Signature, sig_at, source)?;
+    check_signature_tags(&signature)?;
     let pad = signature_padding(&signature);
     let mut pad_bytes = [0u8; 8];
     let pad_buf = pad_bytes.get_mut(..pad).unwrap_or_default();
@@ -885,22 +1133,115 @@ mod tests {
     }
 
     #[test]
-    fn overlapping_string_entries_cannot_make_parsing_quadratic() {
-        // 2000 entries, each claiming every empty string of a 4000-byte store: without the scan
-        // budget each entry walks the whole store (quadratic; minutes for a 2 MiB file).
+    fn overlapping_entries_are_refused_so_parsing_stays_linear() {
+        // 2000 entries, each claiming every empty string of a 4000-byte store: librpm refuses
+        // the second one (its data starts before the first one's ends), so no entry walks the
+        // store again (walking it 2000 times took minutes for a 2 MiB file).
         let store = vec![0u8; 4000];
         let entries: Vec<_> = (0..2000).map(|i| (1000 + i, 8, 0, 4000)).collect();
         let err = parse(&header_bytes(&entries, &store))
             .unwrap_err()
             .to_string();
         assert!(err.contains("overlaps earlier entries"), "{err}");
-        // Two entries sharing strings are still fine (within twice the store).
+        // Two entries sharing strings, or out of order, are refused too.
+        for entries in [
+            &[(1000, 8, 0, 2), (1001, 8, 0, 2)][..],
+            &[(1000, 6, 2, 1), (1001, 6, 0, 1)][..],
+        ] {
+            let err = parse(&header_bytes(entries, b"a\0b\0"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("overlaps earlier entries"), "{err}");
+        }
+        // Adjacent entries are fine.
         let h = parse(&header_bytes(
-            &[(1000, 8, 0, 2), (1001, 8, 0, 2)],
+            &[(1000, 6, 0, 1), (1001, 6, 2, 1)],
             b"a\0b\0",
         ))
         .unwrap();
-        assert_eq!(h.strings(1001).unwrap().unwrap().len(), 2);
+        assert_eq!(h.string(1001).unwrap().as_deref(), Some("b"));
+    }
+
+    /// A header with a region, as rpm writes it: the region entry first, its trailer last.
+    fn region_header(which: Which, entries: &[(u32, u32, u32, u32)], data: &[u8]) -> Vec<u8> {
+        let region = which.region_tag();
+        let il = entries.len() as u32 + 1;
+        let mut store = data.to_vec();
+        let trailer_at = store.len() as u32;
+        for x in [region, 7, (-(il as i32 * 16)) as u32, 16] {
+            store.extend_from_slice(&x.to_be_bytes());
+        }
+        let mut all = vec![(region, 7, trailer_at, 16)];
+        all.extend_from_slice(entries);
+        header_bytes(&all, &store)
+    }
+
+    #[test]
+    fn regions_are_checked_like_librpm() {
+        let ok = region_header(Which::Main, &[(1000, 6, 0, 1)], b"abc\0");
+        let (h, _) = Header::parse(&ok, Which::Main, 0, Path::new("t")).unwrap();
+        assert_eq!(h.string(1000).unwrap().as_deref(), Some("abc"));
+        let refused = |bytes: &[u8], which: Which, needle: &str| {
+            let err = Header::parse(bytes, which, 0, Path::new("t"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{err} should contain {needle}");
+        };
+        // The reserved bytes of the magic.
+        let mut bad = ok.clone();
+        bad[6] = 1;
+        refused(&bad, Which::Main, "reserved bytes");
+        // The region entry's type and count, its trailer's tag and size.
+        let mut bad = ok.clone();
+        bad[16 + 7] = 6;
+        refused(&bad, Which::Main, "region entry");
+        let mut bad = ok.clone();
+        bad[16 + 32 + 4 + 3] = 62;
+        refused(&bad, Which::Main, "region trailer");
+        let mut bad = ok.clone();
+        bad[16 + 32 + 4 + 11] = 0xf1;
+        refused(&bad, Which::Main, "region trailer");
+        // An entry over the trailer.
+        let over = region_header(Which::Main, &[(1000, 7, 0, 8)], b"abcd");
+        refused(&over, Which::Main, "over the region trailer");
+        // The wrong region tag for the header is an ordinary entry with a tag below 100.
+        let sig = region_header(Which::Signature, &[(1000, 6, 0, 1)], b"abc\0");
+        refused(&sig, Which::Main, "tag 62");
+        assert!(Header::parse(&sig, Which::Signature, 0, Path::new("t")).is_ok());
+        // The main header's region must cover the whole header; the signature header's need not.
+        let mut longer = sig.clone();
+        longer[15] += 1;
+        longer.push(0);
+        assert!(Header::parse(&longer, Which::Signature, 0, Path::new("t")).is_ok());
+        let mut longer = ok.clone();
+        longer[15] += 1;
+        longer.push(0);
+        refused(&longer, Which::Main, "must match");
+    }
+
+    #[test]
+    fn signature_tags_have_the_types_rpm_writes() {
+        let sig = |entries: &[(u32, u32, u32, u32)], store: &[u8]| {
+            let (h, _) = Header::parse(
+                &region_header(Which::Signature, entries, store),
+                Which::Signature,
+                0,
+                Path::new("t"),
+            )
+            .unwrap();
+            check_signature_tags(&h).map_err(|e| e.to_string())
+        };
+        let sha1 = [b'a'; 40];
+        let mut store = sha1.to_vec();
+        store.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0]);
+        assert!(sig(&[(269, 6, 0, 1), (1000, 4, 44, 1)], &store).is_ok());
+        let err = sig(&[(269, 6, 0, 1), (1000, 3, 44, 1)], &store).unwrap_err();
+        assert!(err.contains("SIZE") && err.contains("INT32"), "{err}");
+        let err = sig(&[(269, 6, 0, 1), (1000, 4, 44, 2)], &store).unwrap_err();
+        assert!(err.contains("count 2"), "{err}");
+        store[3] = b'g';
+        let err = sig(&[(269, 6, 0, 1), (1000, 4, 44, 1)], &store).unwrap_err();
+        assert!(err.contains("40 hex digits"), "{err}");
     }
 
     #[test]
@@ -936,7 +1277,13 @@ mod tests {
         ));
         let mut lead = [0u8; 96];
         lead[..4].copy_from_slice(&LEAD_MAGIC);
+        lead[4] = 3;
         lead[78..80].copy_from_slice(&5u16.to_be_bytes());
         assert!(parse_lead(&lead, Path::new("t")).is_ok());
+        for major in [0, 2, 5] {
+            lead[4] = major;
+            let err = parse_lead(&lead, Path::new("t")).unwrap_err().to_string();
+            assert!(err.contains("major version"), "{err}");
+        }
     }
 }
