@@ -244,6 +244,12 @@ pub fn extract(
     out: &mut dyn Write,
 ) -> Result<Extracted, RpmError> {
     let (pkg, mut reader) = Package::open(path)?;
+    let file_size = reader
+        .get_ref()
+        .metadata()
+        .map_err(|e| RpmError::io(path, e))?
+        .len();
+    pkg.check_signed_size(file_size)?;
     let header_check = header_digest(&pkg)?;
     if header_check.status == Status::Mismatch {
         return Err(RpmError::DigestMismatch {
@@ -293,11 +299,7 @@ pub fn extract(
     let compressor = pkg.compressor(&start)?;
     let seeked = if compressor == Compressor::Xz {
         let payload_start = pkg.headers.payload_offset;
-        let file_len = reader
-            .get_ref()
-            .metadata()
-            .map_err(|e| RpmError::io(path, e))?
-            .len();
+        let file_len = file_size;
         let wanted = seek::Wanted {
             files: &files,
             target,

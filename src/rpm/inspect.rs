@@ -306,10 +306,7 @@ fn record_with_start(
         Some(v) => Some(v),
         None => main.int(tag::SIZE)?,
     };
-    let signed_size = match sig.int(tag::SIG_LONGSIZE)? {
-        Some(v) => Some(v),
-        None => sig.int(tag::SIG_SIZE)?,
-    };
+    let signed_size = pkg.signed_size()?;
     let mut record = PackageRecord {
         schema: PACKAGE_SCHEMA,
         path: pkg.path.display().to_string(),
@@ -379,20 +376,7 @@ pub fn inspect_keep_yaml(
         .len();
     let start = super::peek(&mut reader, path)?;
     let mut record = record_with_start(&pkg, file_size, options.chunk_size, &start)?;
-    // The signature header says how long header + payload are: a shorter file is truncated, which
-    // is worth saying as such (exit 2) rather than as a digest mismatch.
-    if let Some(signed) = record.signed_size {
-        let main_start = pkg.main().file_offset();
-        if main_start.saturating_add(signed) > file_size {
-            return Err(RpmError::truncated(
-                path,
-                "header + payload (signature header size)",
-                main_start,
-                signed,
-                file_size.saturating_sub(main_start),
-            ));
-        }
-    }
+    pkg.check_signed_size(file_size)?;
     if !options.verify {
         return Ok((record, None));
     }

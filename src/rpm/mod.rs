@@ -389,6 +389,34 @@ impl Package {
         &self.headers.signature
     }
 
+    /// What the signature header says main header + payload weigh (LONGSIZE, else SIZE).
+    pub fn signed_size(&self) -> Result<Option<u64>, RpmError> {
+        let sig = self.signature();
+        Ok(match sig.int(header::tag::SIG_LONGSIZE)? {
+            Some(v) => Some(v),
+            None => sig.int(header::tag::SIG_SIZE)?,
+        })
+    }
+
+    /// Refuses a file shorter than its signature header says (`truncated`, exit 2): a cut download
+    /// is said as such, not as a digest mismatch or a corrupt payload.
+    pub fn check_signed_size(&self, file_size: u64) -> Result<(), RpmError> {
+        let Some(signed) = self.signed_size()? else {
+            return Ok(());
+        };
+        let main_start = self.main().file_offset();
+        if main_start.saturating_add(signed) > file_size {
+            return Err(RpmError::truncated(
+                &self.path,
+                "header + payload (signature header size)",
+                main_start,
+                signed,
+                file_size.saturating_sub(main_start),
+            ));
+        }
+        Ok(())
+    }
+
     fn required_string(&self, t: u32, name: &str) -> Result<String, RpmError> {
         self.main().string(t)?.ok_or_else(|| {
             RpmError::malformed(
