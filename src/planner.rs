@@ -22,7 +22,7 @@
 
 use crate::depgraph::{Barrier, Condition, DepGraph};
 use crate::limits;
-use crate::version::Version;
+use crate::version::{Version, VersionScheme};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 use std::cmp::{Ordering, Reverse};
@@ -36,7 +36,8 @@ pub const PLAN_SCHEMA: &str = "upgrade-planner/plan/v1";
 /// What the route must end at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// A version named literally (`V-B` is node `V-B`, `V` is node `V`).
+    /// A version, resolved like the start (see [`DepGraph::resolve_version`]): node `V-B` if the
+    /// file has it, else node `V`; a distribution suffix such as `.el7` is dropped.
     Version(String),
     /// The newest non-deprecated version the start can reach.
     Latest,
@@ -51,6 +52,92 @@ impl std::str::FromStr for Target {
             Target::Version(s.to_string())
         })
     }
+}
+
+/// How a version named in a request (`--from`, `--to`) was matched to a node of the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeMatch {
+    /// The node has exactly that name (parsed equality: `4.01` names node `4.1`).
+    Exact,
+    /// `V-B.el7`: node `V-B`, the RPM distribution suffix dropped.
+    WithoutDistribution,
+    /// `V-B` (or `V-B.el7`) and the file has no node `V-B`: node `V`, of which `V-B` is a build.
+    /// SemVer: `V+META` and the file has no such node: node `V`.
+    PlainVersion,
+    /// SemVer `V` and the file has exactly one node `V+META` (build metadata does not affect
+    /// precedence).
+    BuildMetadata,
+}
+
+impl NodeMatch {
+    /// The stable name used in JSON: `exact`, `without_distribution`, `plain_version`,
+    /// `build_metadata`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeMatch::Exact => "exact",
+            NodeMatch::WithoutDistribution => "without_distribution",
+            NodeMatch::PlainVersion => "plain_version",
+            NodeMatch::BuildMetadata => "build_metadata",
+        }
+    }
+}
+
+/// What a version named in a request resolves to; see [`DepGraph::resolve_version`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// A node, and how it was matched.
+    Found {
+        /// The node.
+        node: NodeIndex,
+        /// How the name was matched to it.
+        how: NodeMatch,
+    },
+    /// OceanBase `V-B` whose build `B` is not decimal digits (after dropping a distribution suffix
+    /// such as `.el7`): never silently read as `V`.
+    InvalidBuild {
+        /// The offending build text.
+        build: String,
+    },
+    /// SemVer `V` that several nodes `V+META` match (they differ only in build metadata).
+    Ambiguous {
+        /// The matching nodes, in version order.
+        candidates: Vec<NodeIndex>,
+    },
+    /// No node matches.
+    NotFound,
+}
+
+impl Resolution {
+    /// Why the name did not resolve, as written in JSON `reason`: `invalid_build`, `ambiguous` or
+    /// `not_found`; `None` when it resolved.
+    pub fn refusal_reason(&self) -> Option<&'static str> {
+        match self {
+            Resolution::Found { .. } => None,
+            Resolution::InvalidBuild { .. } => Some("invalid_build"),
+            Resolution::Ambiguous { .. } => Some("ambiguous"),
+            Resolution::NotFound => Some("not_found"),
+        }
+    }
+}
+
+/// Splits an OceanBase release `B` or `B.el7` into the build and the distribution suffix. `None`
+/// when the build is not decimal digits or the suffix is not a distribution tag (dot-separated
+/// segments that each start with an ASCII letter and continue with letters, digits or `_`, such as
+/// `el7`, `el8_9`, `al8`).
+fn split_release(release: &str) -> Option<(&str, Option<&str>)> {
+    let (build, dist) = match release.split_once('.') {
+        Some((b, d)) => (b, Some(d)),
+        None => (release, None),
+    };
+    let is_build = !build.is_empty() && build.bytes().all(|b| b.is_ascii_digit());
+    let is_dist = |d: &str| {
+        d.split('.').all(|seg| {
+            seg.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    };
+    (is_build && dist.is_none_or(is_dist)).then_some((build, dist))
 }
 
 /// What the solver minimises first.
@@ -176,7 +263,8 @@ pub enum PlanError {
         to: String,
         /// The reachable non-deprecated version closest to the target (the newest not newer than it).
         closest_reachable: Option<String>,
-        /// Versions from which the target can be reached (sorted, oldest first).
+        /// Versions from which the target can be reached, the target itself excluded (sorted,
+        /// oldest first).
         can_reach_target: Vec<String>,
         /// Whether the target is older than the start (a downgrade).
         downgrade: bool,
@@ -248,17 +336,12 @@ fn no_route_text(e: &PlanError) -> String {
             )),
         }
     }
-    let others: Vec<String> = can_reach_target
-        .iter()
-        .filter(|v| *v != to)
-        .cloned()
-        .collect();
-    if others.is_empty() {
+    if can_reach_target.is_empty() {
         out.push_str(&format!("; no version upgrades to `{to}`"));
     } else {
         out.push_str(&format!(
             "; `{to}` can be reached from {}",
-            list_text(&others)
+            list_text(can_reach_target)
         ));
     }
     out
@@ -352,16 +435,19 @@ impl DepGraph {
     /// ```
     pub fn plan(&self, request: &PlanRequest) -> Result<Plan, PlanError> {
         let start =
-            self.resolve_installed(&request.from)
-                .ok_or_else(|| PlanError::UnknownStart {
+            self.resolve_node(&request.from, false)
+                .map_err(|nearest| PlanError::UnknownStart {
                     from: request.from.clone(),
-                    nearest: self.names(self.nearest(&request.from)),
+                    nearest,
                 })?;
         let target = match &request.to {
-            Target::Version(t) => self.find(t).ok_or_else(|| PlanError::UnknownTarget {
-                to: t.clone(),
-                nearest: self.names(self.nearest(t)),
-            })?,
+            Target::Version(t) => {
+                self.resolve_node(t, true)
+                    .map_err(|nearest| PlanError::UnknownTarget {
+                        to: t.clone(),
+                        nearest,
+                    })?
+            }
             Target::Latest => self.latest_from(start)?,
         };
         if start == target {
@@ -391,6 +477,214 @@ impl DepGraph {
             .solve(start, target, request.objective)?
             .ok_or_else(|| self.no_route(start, target))?;
         Ok(self.make_plan(&path, request.objective))
+    }
+
+    /// Resolves a version named in a request (`--from` or `--to`), the same way for both:
+    ///
+    /// * a node with exactly that name;
+    /// * OceanBase `V-B.el7` (an RPM release: a decimal build, then a distribution suffix): node
+    ///   `V-B`;
+    /// * OceanBase `V-B` or `V-B.el7` and no node `V-B`: node `V` (B is a build of V);
+    /// * a build that is not decimal digits is [`Resolution::InvalidBuild`], never dropped;
+    /// * SemVer `V+META` and no such node: node `V`; SemVer `V` and no node `V`: the single node
+    ///   `V+META` (build metadata does not affect precedence), [`Resolution::Ambiguous`] when several.
+    ///
+    /// ```
+    /// use upgrade_planner::DepGraph;
+    /// use upgrade_planner::planner::{NodeMatch, Resolution};
+    /// let g = DepGraph::from_path("data/seed-oceanbase-ce-4.2.1.1.yml".as_ref(), None)?;
+    /// let Resolution::Found { node, how } = g.resolve_version("4.2.1.1-101000062023110109.el7") else {
+    ///     panic!("resolves");
+    /// };
+    /// assert_eq!((g.node(node).version.as_str(), how), ("4.2.1.1", NodeMatch::PlainVersion));
+    /// assert!(matches!(g.resolve_version("4.0.0.0-abc"), Resolution::InvalidBuild { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resolve_version(&self, text: &str) -> Resolution {
+        let text = text.trim();
+        if let Some(node) = self.find(text) {
+            return Resolution::Found {
+                node,
+                how: NodeMatch::Exact,
+            };
+        }
+        match self.scheme() {
+            VersionScheme::OceanBase => self.resolve_oceanbase(text),
+            VersionScheme::SemVer => self.resolve_semver(text),
+        }
+    }
+
+    fn resolve_oceanbase(&self, text: &str) -> Resolution {
+        let Some((base, release)) = text.split_once('-') else {
+            return Resolution::NotFound;
+        };
+        if Version::parse(base, VersionScheme::OceanBase).is_err() {
+            return Resolution::NotFound;
+        }
+        let Some((build, dist)) = split_release(release) else {
+            // Name the build without a well-formed distribution suffix (`abc` in `V-abc.el7`).
+            let build = match release.split_once('.') {
+                Some((b, d)) if split_release(&format!("0.{d}")).is_some() => b,
+                _ => release,
+            };
+            return Resolution::InvalidBuild {
+                build: build.to_string(),
+            };
+        };
+        if dist.is_some()
+            && let Some(node) = self.find(&format!("{base}-{build}"))
+        {
+            return Resolution::Found {
+                node,
+                how: NodeMatch::WithoutDistribution,
+            };
+        }
+        match self.find(base) {
+            Some(node) => Resolution::Found {
+                node,
+                how: NodeMatch::PlainVersion,
+            },
+            None => Resolution::NotFound,
+        }
+    }
+
+    fn resolve_semver(&self, text: &str) -> Resolution {
+        let Ok(v) = Version::parse(text, VersionScheme::SemVer) else {
+            return Resolution::NotFound;
+        };
+        if v.build_metadata().is_some() {
+            return match self.find(v.without_build_metadata().as_str()) {
+                Some(node) => Resolution::Found {
+                    node,
+                    how: NodeMatch::PlainVersion,
+                },
+                None => Resolution::NotFound,
+            };
+        }
+        let mut candidates = self.same_precedence(&v);
+        match candidates.len() {
+            0 => Resolution::NotFound,
+            1 => Resolution::Found {
+                node: candidates.remove(0),
+                how: NodeMatch::BuildMetadata,
+            },
+            _ => Resolution::Ambiguous { candidates },
+        }
+    }
+
+    /// Nodes with the same precedence as `v` (SemVer: equal apart from build metadata), in version
+    /// order.
+    fn same_precedence(&self, v: &Version) -> Vec<NodeIndex> {
+        let mut out: Vec<NodeIndex> = self
+            .nodes()
+            .filter(|(_, n)| n.version.same_precedence(v))
+            .map(|(ix, _)| ix)
+            .collect();
+        self.sort_by_version(&mut out);
+        out
+    }
+
+    /// [`DepGraph::resolve_version`] for the planner: the node, or the names to suggest instead.
+    fn resolve_node(&self, text: &str, for_target: bool) -> Result<NodeIndex, Vec<String>> {
+        match self.resolve_version(text) {
+            Resolution::Found { node, .. } => Ok(node),
+            Resolution::Ambiguous { candidates } => Err(self.names(candidates)),
+            Resolution::InvalidBuild { .. } | Resolution::NotFound => {
+                Err(self.names(self.suggest(text, for_target)))
+            }
+        }
+    }
+
+    /// Versions to suggest for a name that does not resolve: first the nodes its `V-B` or `V` part
+    /// names (a distribution suffix such as `.el7` dropped; SemVer: the nodes equal to it apart from
+    /// build metadata), then the closest existing version below it and the closest above. A target
+    /// is never deprecated, so for a target (`for_target`) deprecated nodes are never suggested.
+    pub fn suggest(&self, text: &str, for_target: bool) -> Vec<NodeIndex> {
+        let text = text.trim();
+        let eligible = |ix: &NodeIndex| !for_target || !self.node(*ix).deprecated;
+        let (named, anchor): (Vec<NodeIndex>, Option<Version>) = match self.scheme() {
+            VersionScheme::OceanBase => {
+                let parse = |t: &str| Version::parse(t, VersionScheme::OceanBase).ok();
+                match text.split_once('-') {
+                    Some((base, release)) => {
+                        let build = release.split('.').next().unwrap_or("");
+                        let full = parse(&format!("{base}-{build}"));
+                        let named = [format!("{base}-{build}"), base.to_string()]
+                            .iter()
+                            .filter_map(|t| self.find(t))
+                            .collect();
+                        (named, full.or_else(|| parse(base)))
+                    }
+                    None => (self.find(text).into_iter().collect(), parse(text)),
+                }
+            }
+            VersionScheme::SemVer => match Version::parse(text, VersionScheme::SemVer) {
+                Ok(v) => {
+                    let mut named: Vec<NodeIndex> = self
+                        .find(v.without_build_metadata().as_str())
+                        .into_iter()
+                        .collect();
+                    named.extend(self.same_precedence(&v));
+                    (named, Some(v))
+                }
+                Err(_) => (Vec::new(), None),
+            },
+        };
+        let mut out: Vec<NodeIndex> = Vec::new();
+        for ix in named.into_iter().filter(eligible) {
+            if !out.contains(&ix) {
+                out.push(ix);
+            }
+        }
+        let Some(anchor) = anchor else {
+            return out;
+        };
+        let mut below: Option<NodeIndex> = None;
+        let mut above: Option<NodeIndex> = None;
+        for (ix, n) in self.nodes() {
+            if !eligible(&ix) || out.contains(&ix) {
+                continue;
+            }
+            let v = &n.version;
+            if *v < anchor {
+                if below.is_none_or(|b| self.node(b).version < *v) {
+                    below = Some(ix);
+                }
+            } else if *v > anchor && above.is_none_or(|a| *v < self.node(a).version) {
+                above = Some(ix);
+            }
+        }
+        out.extend(below.into_iter().chain(above));
+        out
+    }
+
+    /// The refusal's message, with the reason a name did not resolve when there is one more to say
+    /// than "unknown" (a build that is not a number; a SemVer version that several nodes match).
+    /// Other refusals: the error's own message.
+    pub fn refusal_message(&self, e: &PlanError) -> String {
+        let (role, text, nearest) = match e {
+            PlanError::UnknownStart { from, nearest } => ("start", from, nearest),
+            PlanError::UnknownTarget { to, nearest } => ("target", to, nearest),
+            other => return other.to_string(),
+        };
+        match self.resolve_version(text) {
+            Resolution::InvalidBuild { build } => format!(
+                "unknown {role} version `{text}`: {} (write V, V-BUILD with a decimal BUILD, or an \
+                 RPM release such as V-BUILD.el7){}",
+                if build.is_empty() {
+                    "the build after `-` is empty".to_string()
+                } else {
+                    format!("its build `{build}` is not a number")
+                },
+                nearest_text(nearest)
+            ),
+            Resolution::Ambiguous { candidates } => format!(
+                "{role} version `{text}` is ambiguous: {} differ only in build metadata; name one \
+                 of them",
+                self.names(candidates).join(", ")
+            ),
+            Resolution::Found { .. } | Resolution::NotFound => e.to_string(),
+        }
     }
 
     /// A node's name, exactly as the YAML writes it.
@@ -510,7 +804,11 @@ impl DepGraph {
                     .filter(|&ix| !self.node(ix).deprecated)
                     .min_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
             });
-        let mut reaching: Vec<NodeIndex> = self.reaching(target).into_iter().collect();
+        let mut reaching: Vec<NodeIndex> = self
+            .reaching(target)
+            .into_iter()
+            .filter(|&ix| ix != target)
+            .collect();
         self.sort_by_version(&mut reaching);
         PlanError::NoRoute {
             from: self.name_of(start),
@@ -754,5 +1052,77 @@ impl fmt::Display for Objective {
             Objective::Hops => "hops",
             Objective::Stops => "stops",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_split_into_build_and_distribution() {
+        assert_eq!(
+            split_release("101000062023110109"),
+            Some(("101000062023110109", None))
+        );
+        assert_eq!(split_release("7.el7"), Some(("7", Some("el7"))));
+        assert_eq!(split_release("7.el8_9"), Some(("7", Some("el8_9"))));
+        assert_eq!(
+            split_release("7.el7.x86_64"),
+            Some(("7", Some("el7.x86_64")))
+        );
+        for bad in [
+            "", "abc", "abc.el7", "1a", "12.34", "7.", "7.el7.", "7..el7", "7.7el", "1-2",
+        ] {
+            assert_eq!(split_release(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn resolution_on_the_seed() {
+        let g = DepGraph::from_path("data/seed-oceanbase-ce-4.2.1.1.yml".as_ref(), None).unwrap();
+        let found = |t: &str| match g.resolve_version(t) {
+            Resolution::Found { node, how } => {
+                Some((g.node(node).version.as_str().to_string(), how))
+            }
+            _ => None,
+        };
+        assert_eq!(
+            found(" 4.3.0.0 "),
+            Some(("4.3.0.0".into(), NodeMatch::Exact))
+        );
+        assert_eq!(
+            found("4.1.0.0-100000192023032010.el7"),
+            Some((
+                "4.1.0.0-100000192023032010".into(),
+                NodeMatch::WithoutDistribution
+            ))
+        );
+        assert_eq!(
+            found("4.2.1.1-101000062023110109"),
+            Some(("4.2.1.1".into(), NodeMatch::PlainVersion))
+        );
+        assert_eq!(
+            g.resolve_version("4.0.0.0-abc.el7"),
+            Resolution::InvalidBuild {
+                build: "abc".into()
+            }
+        );
+        assert_eq!(
+            g.resolve_version("4.0.0.0-1-2"),
+            Resolution::InvalidBuild {
+                build: "1-2".into()
+            }
+        );
+        assert_eq!(g.resolve_version("3.9-1"), Resolution::NotFound);
+        assert_eq!(g.resolve_version("x-1"), Resolution::NotFound);
+        assert_eq!(g.resolve_version("abc"), Resolution::NotFound);
+        let names = |v: Vec<NodeIndex>| g.names(v);
+        assert_eq!(names(g.suggest("4.1.9", true)), ["4.1.0.2", "4.2.0.0"]);
+        assert_eq!(
+            names(g.suggest("4.1.9", false)),
+            ["4.1.0.2", "4.2.0.0-100000152023080109"]
+        );
+        assert!(g.suggest("not a version", true).is_empty());
     }
 }

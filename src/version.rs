@@ -232,6 +232,45 @@ impl Version {
         }
     }
 
+    /// SemVer build metadata (`build.7` in `1.5.0+build.7`); `None` for OceanBase versions and for
+    /// SemVer versions without it.
+    pub fn build_metadata(&self) -> Option<&str> {
+        match &self.key {
+            Key::SemVer(v) if !v.build.is_empty() => Some(v.build.as_str()),
+            _ => None,
+        }
+    }
+
+    /// This version without SemVer build metadata (`1.5.0` for `1.5.0+build.7`); the version itself
+    /// otherwise.
+    pub fn without_build_metadata(&self) -> Version {
+        match &self.key {
+            Key::SemVer(v) if !v.build.is_empty() => {
+                let mut plain = v.clone();
+                plain.build = semver::BuildMetadata::EMPTY;
+                Version {
+                    text: self
+                        .text
+                        .split_once('+')
+                        .map_or(&*self.text, |(t, _)| t)
+                        .to_string(),
+                    key: Key::SemVer(plain),
+                }
+            }
+            _ => self.clone(),
+        }
+    }
+
+    /// Whether the two versions have the same precedence: for SemVer, equal apart from build
+    /// metadata (SemVer 2.0 §10: build metadata does not affect precedence); for OceanBase,
+    /// equality.
+    pub fn same_precedence(&self, other: &Version) -> bool {
+        match (&self.key, &other.key) {
+            (Key::SemVer(a), Key::SemVer(b)) => a.cmp_precedence(b) == Ordering::Equal,
+            _ => self == other,
+        }
+    }
+
     /// Whether this is a build-specific node.
     pub fn is_build_specific(&self) -> bool {
         self.build().is_some()
@@ -389,6 +428,26 @@ mod tests {
         assert_eq!(
             VersionScheme::detect(["1.4.0", "4.2.0.0-1"]),
             VersionScheme::OceanBase
+        );
+    }
+
+    #[test]
+    fn semver_build_metadata() {
+        let sv = |s: &str| Version::parse(s, VersionScheme::SemVer).unwrap();
+        let meta = sv("1.5.0+build.7");
+        assert_eq!(meta.build_metadata(), Some("build.7"));
+        assert_eq!(sv("1.5.0").build_metadata(), None);
+        assert_eq!(ob("4.2.1.1-7").build_metadata(), None);
+        let plain = meta.without_build_metadata();
+        assert_eq!(plain.as_str(), "1.5.0");
+        assert_eq!(plain, sv("1.5.0"));
+        assert!(meta.same_precedence(&sv("1.5.0")));
+        assert!(meta.same_precedence(&sv("1.5.0+other")));
+        assert!(!meta.same_precedence(&sv("1.5.0-rc.1+build.7")));
+        assert!(!ob("4.2.1.1-7").same_precedence(&ob("4.2.1.1")));
+        assert_eq!(
+            sv("1.5.0-rc.1+b").without_build_metadata().as_str(),
+            "1.5.0-rc.1"
         );
     }
 

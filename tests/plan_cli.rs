@@ -386,3 +386,284 @@ fn plan_between_two_ontap_metadata_files() {
     ])
     .code(2);
 }
+
+/// The error object of a refusal printed with `--format json`, after checking the exit code.
+fn json_error(args: &[&str], code: i32) -> serde_json::Value {
+    let a = plan(args).code(code);
+    stdout_json(&a)["error"].clone()
+}
+
+#[test]
+fn to_with_a_build_falls_back_like_from_and_package() {
+    for to in [
+        "4.2.1.1-101000062023110109",
+        "4.2.1.1-101000062023110109.el7",
+    ] {
+        let a = plan(&[
+            "--deps", SEED, "--from", "4.0.0.0", "--to", to, "--format", "json",
+        ])
+        .code(0);
+        let v = stdout_json(&a);
+        assert_eq!(v["to"], "4.2.1.1", "{to}");
+        assert_eq!(v["to_requested"], to);
+        assert_eq!(v["to_match"], "plain_version");
+        assert_eq!(v["from_requested"], "4.0.0.0");
+        assert_eq!(v["from_match"], "exact");
+        assert_eq!(v["hops"], 6);
+        assert_eq!(v["stages"][2]["version"], "4.2.1.1");
+    }
+    // A build node that exists is used as named, suffix or not (here: deprecated, so refused).
+    for to in [
+        "4.2.0.0-100000152023080109",
+        "4.2.0.0-100000152023080109.el7",
+    ] {
+        let e = json_error(
+            &[
+                "--deps", SEED, "--from", "4.0.0.0", "--to", to, "--format", "json",
+            ],
+            1,
+        );
+        assert_eq!(e["kind"], "deprecated_target", "{to}");
+    }
+    // The start resolves the same way, and says how.
+    let a = plan(&[
+        "--deps",
+        SEED,
+        "--from",
+        "4.1.0.0-100000192023032010.el7",
+        "--to",
+        "latest",
+        "--format",
+        "json",
+    ])
+    .code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["from_match"], "without_distribution");
+    assert_eq!(v["to_requested"], "latest");
+    assert_eq!(v["to_match"], "latest");
+    // Text output names the node used, right under the title.
+    let a = plan(&[
+        "--deps",
+        SEED,
+        "--from",
+        "4.0.0.0",
+        "--to",
+        "4.2.1.1-101000062023110109",
+    ])
+    .code(0);
+    let text = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let second = text.lines().nth(1).unwrap_or_default();
+    assert_eq!(
+        second,
+        "--to 4.2.1.1-101000062023110109 is node 4.2.1.1: the file has no node for that build, \
+         so its plain version is used"
+    );
+    // An exact name adds no note (the existing snapshots are unchanged).
+    let a = plan(&["--deps", SEED, "--from", "4.0.0.0", "--to", "4.2.1.1"]).code(0);
+    let text = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert_eq!(text.lines().nth(1), Some(""));
+    // --package reports the package's VERSION-BUILD as the requested target.
+    let a = plan(&["--package", PKG, "--from", "4.1.0.0", "--format", "json"]).code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["to"], "4.2.1.1");
+    assert_eq!(v["to_requested"], "4.2.1.1-101000062023110109");
+    assert_eq!(v["to_match"], "plain_version");
+}
+
+#[test]
+fn nearest_versions_name_the_version_first_and_never_a_deprecated_target() {
+    let nearest = |from: &str, to: &str| {
+        let e = json_error(
+            &[
+                "--deps", SEED, "--from", from, "--to", to, "--format", "json",
+            ],
+            1,
+        );
+        e["nearest"].clone()
+    };
+    assert_eq!(
+        nearest("4.0.0.0", "4.2.1.1-abc.el7"),
+        serde_json::json!(["4.2.1.1", "4.2.1.0", "4.3.0.0"])
+    );
+    // The closest version above 4.1.9 is the deprecated 4.2.0.0-100000152023080109: skipped.
+    assert_eq!(
+        nearest("4.0.0.0", "4.1.9"),
+        serde_json::json!(["4.1.0.2", "4.2.0.0"])
+    );
+    assert_eq!(
+        nearest("4.0.0.0", "4.1.5-999"),
+        serde_json::json!(["4.1.0.2", "4.2.0.0"])
+    );
+    // A start may be deprecated, so start suggestions keep them.
+    let e = json_error(
+        &[
+            "--deps", SEED, "--from", "4.1.9", "--to", "4.3.0.0", "--format", "json",
+        ],
+        1,
+    );
+    assert_eq!(e["kind"], "unknown_start");
+    assert_eq!(
+        e["nearest"],
+        serde_json::json!(["4.1.0.2", "4.2.0.0-100000152023080109"])
+    );
+}
+
+#[test]
+fn a_build_that_is_not_a_number_is_refused_not_dropped() {
+    for from in [
+        "4.0.0.0-abc",
+        "4.0.0.0-abc.el7",
+        "4.0.0.0-",
+        "4.0.0.0-12.34",
+    ] {
+        let e = json_error(
+            &[
+                "--deps", SEED, "--from", from, "--to", "4.3.0.0", "--format", "json",
+            ],
+            1,
+        );
+        assert_eq!(e["kind"], "unknown_start", "{from}");
+        assert_eq!(e["reason"], "invalid_build", "{from}");
+        assert_eq!(e["requested"], from);
+        assert_eq!(e["nearest"][0], "4.0.0.0", "{from}");
+        let message = e["message"].as_str().unwrap();
+        assert!(
+            message.contains("is not a number") || message.contains("the build after `-` is empty"),
+            "{e}"
+        );
+    }
+    let e = json_error(
+        &[
+            "--deps",
+            SEED,
+            "--from",
+            "4.0.0.0",
+            "--to",
+            "4.3.0.0-rc1",
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    assert_eq!(e["kind"], "unknown_target");
+    assert_eq!(e["reason"], "invalid_build");
+    assert_eq!(e["nearest"][0], "4.3.0.0");
+    // In text, one line on stderr with the hint.
+    let a = plan(&["--deps", SEED, "--from", "4.0.0.0-abc", "--to", "4.3.0.0"]).code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert_eq!(
+        err.trim_end(),
+        "error: unknown start version `4.0.0.0-abc`: its build `abc` is not a number (write V, \
+         V-BUILD with a decimal BUILD, or an RPM release such as V-BUILD.el7); nearest known \
+         versions: 4.0.0.0, 4.1.0.0-100000192023032010"
+    );
+    // An unknown plain version says so.
+    let e = json_error(
+        &[
+            "--deps", SEED, "--from", "3.2.0", "--to", "4.3.0.0", "--format", "json",
+        ],
+        1,
+    );
+    assert_eq!(e["reason"], "not_found");
+}
+
+#[test]
+fn no_route_can_reach_target_excludes_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let deps = dir.path().join("deps.yml");
+    std::fs::write(
+        &deps,
+        "- version: 1.0.0.0\n  can_be_upgraded_to: [1.2.0.0]\n- version: 1.1.0.0\n- version: 1.2.0.0\n",
+    )
+    .unwrap();
+    let deps = deps.to_str().unwrap();
+    let e = json_error(
+        &[
+            "--deps", deps, "--from", "1.1.0.0", "--to", "1.2.0.0", "--format", "json",
+        ],
+        1,
+    );
+    assert_eq!(e["kind"], "no_route");
+    assert_eq!(e["can_reach_target"], serde_json::json!(["1.0.0.0"]));
+    assert_eq!(e["closest_reachable"], "1.1.0.0");
+    assert_eq!(
+        e["message"],
+        "no upgrade route from `1.1.0.0` to `1.2.0.0`; `1.1.0.0` cannot upgrade to anything closer \
+         to it; `1.2.0.0` can be reached from 1.0.0.0"
+    );
+    let a = plan(&["--deps", deps, "--from", "1.1.0.0", "--to", "1.2.0.0"]).code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.ends_with("`1.2.0.0` can be reached from 1.0.0.0\n"),
+        "{err}"
+    );
+    // Nothing reaches 4.0.0.0: an empty list, and the message says so.
+    let e = json_error(
+        &[
+            "--deps", SEED, "--from", "4.3.0.0", "--to", "4.0.0.0", "--format", "json",
+        ],
+        1,
+    );
+    assert_eq!(e["can_reach_target"], serde_json::json!([]));
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("no version upgrades to `4.0.0.0`")
+    );
+}
+
+#[test]
+fn semver_build_metadata_does_not_affect_precedence() {
+    let semver = "tests/fixtures/plan/semver.yml";
+    let a = plan(&[
+        "--deps", semver, "--from", "1.4.0", "--to", "1.5.0", "--format", "json",
+    ])
+    .code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["to"], "1.5.0+build.7");
+    assert_eq!(v["to_requested"], "1.5.0");
+    assert_eq!(v["to_match"], "build_metadata");
+    assert_eq!(v["path"], serde_json::json!(["1.4.0", "1.5.0+build.7"]));
+    // Another build's metadata names no node; the node with that version is suggested first.
+    let e = json_error(
+        &[
+            "--deps",
+            semver,
+            "--from",
+            "1.4.0",
+            "--to",
+            "1.5.0+build.8",
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    assert_eq!(e["kind"], "unknown_target");
+    assert_eq!(e["nearest"][0], "1.5.0+build.7");
+    // Two nodes differ only in build metadata: ambiguous, both listed.
+    let dir = tempfile::tempdir().unwrap();
+    let deps = dir.path().join("semver.yml");
+    std::fs::write(
+        &deps,
+        "- version: 1.4.0\n  can_be_upgraded_to: [1.5.0+a, 1.5.0+b]\n",
+    )
+    .unwrap();
+    let deps = deps.to_str().unwrap();
+    let e = json_error(
+        &[
+            "--deps", deps, "--from", "1.4.0", "--to", "1.5.0", "--format", "json",
+        ],
+        1,
+    );
+    assert_eq!(e["kind"], "unknown_target");
+    assert_eq!(e["reason"], "ambiguous");
+    assert_eq!(e["candidates"], serde_json::json!(["1.5.0+a", "1.5.0+b"]));
+    assert_eq!(e["nearest"], serde_json::json!(["1.5.0+a", "1.5.0+b"]));
+    assert_eq!(
+        e["message"],
+        "target version `1.5.0` is ambiguous: 1.5.0+a, 1.5.0+b differ only in build metadata; \
+         name one of them"
+    );
+    plan(&["--deps", deps, "--from", "1.4.0", "--to", "1.5.0+b"]).code(0);
+}

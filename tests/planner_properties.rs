@@ -1,13 +1,15 @@
 //! Property tests of the solver on random graphs, against the brute force in `tests/common`:
 //! every returned path follows edges, the target is never deprecated, the cost is optimal (and the
 //! route is the documented tie-break choice), planning is deterministic and independent of entry
-//! order, and versions keep their source text.
+//! order, and versions keep their source text. Start and target names resolve alike (`V-B` with no
+//! node `V-B` plans as `V`, `V-B.el7` as `V-B`), a build that is not a number is refused, target
+//! suggestions are never deprecated, and `no_route` never lists the target as reaching itself.
 
 mod common;
 
 use common::{Cond, Model, Obj};
 use proptest::prelude::*;
-use upgrade_planner::{DepGraph, Objective, PlanRequest, Target};
+use upgrade_planner::{DepGraph, Objective, PlanError, PlanRequest, Target};
 
 /// Ascending in version order, with build nodes, implicit-looking forms and texts a float loader
 /// would mangle (`1.10`, `3.0`).
@@ -113,6 +115,65 @@ proptest! {
                         (Err(e), Err(kind)) => prop_assert_eq!(e.kind(), *kind, "{:?}\n{}", req, yaml),
                         _ => prop_assert!(false, "got {:?}, want {:?} for {:?}\n{}", got, want, req, yaml),
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn from_and_to_resolve_alike((m, _) in model()) {
+        let yaml = m.to_yaml(&(0..m.versions.len()).collect::<Vec<_>>());
+        let graph = DepGraph::from_yaml_str(&yaml).unwrap();
+        let nodes = present(&m);
+        // `V-B` (B a build no node has, optionally `.el7`) plans as `V`; `V-B.el7` as `V-B`.
+        let spellings = |v: &str| -> Vec<String> {
+            if v.contains('-') {
+                vec![format!("{v}.el7"), format!("{v}.el8_9")]
+            } else {
+                vec![format!("{v}-999999"), format!("{v}-999999.el7")]
+            }
+        };
+        for &from in &nodes {
+            for &to in &nodes {
+                let (f, t) = (&m.versions[from], &m.versions[to]);
+                let want = graph.plan(&PlanRequest::new(f.clone(), Target::Version(t.clone())));
+                for alt in spellings(t) {
+                    let got = graph.plan(&PlanRequest::new(f.clone(), Target::Version(alt.clone())));
+                    prop_assert_eq!(&got, &want, "--to {}\n{}", alt, yaml);
+                }
+                for alt in spellings(f) {
+                    let got = graph.plan(&PlanRequest::new(alt.clone(), Target::Version(t.clone())));
+                    prop_assert_eq!(&got, &want, "--from {}\n{}", alt, yaml);
+                }
+                // A build that is not a number is refused, and the version it names comes first.
+                let bad = format!("{}-x1", t.split('-').next().unwrap());
+                match graph.plan(&PlanRequest::new(f.clone(), Target::Version(bad.clone()))) {
+                    Err(PlanError::UnknownTarget { nearest, .. }) => {
+                        let base = t.split('-').next().unwrap();
+                        let base_ok = m.versions.iter().position(|v| v == base)
+                            .is_some_and(|i| nodes.contains(&i) && !m.deprecated[i]);
+                        if base_ok {
+                            prop_assert_eq!(nearest.first().map(String::as_str), Some(base));
+                        }
+                    }
+                    other => prop_assert!(false, "--to {} gave {:?}\n{}", bad, other, yaml),
+                }
+                if let Err(PlanError::NoRoute { can_reach_target, to: target, .. }) = &want {
+                    prop_assert!(!can_reach_target.contains(target), "{:?}\n{}", want, yaml);
+                }
+            }
+        }
+        // Target suggestions never name a deprecated version.
+        for unknown in ["0.5", "1.1", "1.5", "2.0-7", "2.0.1", "5.0", "99.0"] {
+            if let Some(&from) = nodes.first()
+                && let Err(PlanError::UnknownTarget { nearest, .. }) = graph.plan(&PlanRequest::new(
+                    m.versions[from].clone(),
+                    Target::Version(unknown.into()),
+                ))
+            {
+                for n in &nearest {
+                    let i = m.versions.iter().position(|v| v == n).unwrap();
+                    prop_assert!(!m.deprecated[i], "{} suggested for {}\n{}", n, unknown, yaml);
                 }
             }
         }

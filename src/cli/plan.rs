@@ -3,7 +3,7 @@
 use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json, print_out};
 use clap::Args;
 use std::path::{Path, PathBuf};
-use upgrade_planner::planner::PLAN_SCHEMA;
+use upgrade_planner::planner::{NodeMatch, PLAN_SCHEMA, Resolution};
 use upgrade_planner::{DepGraph, Objective, Plan, PlanError, PlanRequest, Target, VersionScheme};
 use upgrade_planner::{npm, render};
 
@@ -45,8 +45,8 @@ pub struct PlanArgs {
     /// The installed version: V, V-BUILD, or an RPM release such as V-BUILD.el7.
     #[arg(long, value_name = "VERSION", required_unless_present = "from_npm")]
     from: Option<String>,
-    /// The target version (named literally), or `latest` for the newest non-deprecated version
-    /// the start can reach.
+    /// The target version, resolved like --from (node V-BUILD if the file has it, else node V), or
+    /// `latest` for the newest non-deprecated version the start can reach.
     #[arg(long, value_name = "VERSION|latest", required_unless_present_any = ["package", "to_npm"])]
     to: Option<Target>,
     /// NetApp NPM metadata (text or ZAPI XML) of the installed system: start at its ONTAP release.
@@ -70,17 +70,17 @@ pub fn run(args: PlanArgs) -> u8 {
     if let (Some(from_npm), Some(to_npm), Some(deps)) = (&args.from_npm, &args.to_npm, &args.deps) {
         return run_npm(&args, deps, from_npm, to_npm);
     }
-    let (graph, default_target) = match (&args.package, &args.deps) {
+    let (graph, default_target, package_target) = match (&args.package, &args.deps) {
         (Some(pkg), _) => match upgrade_planner::rpm::upgrade_deps_from_package(pkg) {
             // The package's own VERSION-BUILD: node V-B when the file has it, else node V (the
             // package is a build of V), as the upgrade service resolves it on upload.
             Ok((graph, identity)) => {
                 let node = graph
                     .resolve_installed(&identity.target)
-                    .map_or(identity.target, |ix| {
+                    .map_or(identity.target.clone(), |ix| {
                         graph.node(ix).version.as_str().to_string()
                     });
-                (graph, Some(node))
+                (graph, Some(node), Some(identity.target))
             }
             Err(e) => {
                 let exit = if e.is_refusal() {
@@ -99,7 +99,7 @@ pub fn run(args: PlanArgs) -> u8 {
             }
         },
         (None, Some(deps)) => match DepGraph::from_path(deps, args.scheme) {
-            Ok(g) => (g, None),
+            Ok(g) => (g, None, None),
             Err(e) => return super::load_failure(args.format, PLAN_SCHEMA, &e),
         },
         (None, None) => return unreachable_usage(args.format),
@@ -108,14 +108,94 @@ pub fn run(args: PlanArgs) -> u8 {
         return unreachable_usage(args.format);
     };
     let from = args.from.clone().unwrap_or_default();
-    let request = PlanRequest::new(from, to).objective(args.objective);
+    // What was asked for, as given: `--to`, else the package's VERSION-BUILD.
+    let to_requested = match (&args.to, package_target) {
+        (Some(Target::Latest), _) => "latest".to_string(),
+        (Some(Target::Version(t)), _) => t.clone(),
+        (None, Some(t)) => t,
+        (None, None) => String::new(),
+    };
+    let request = PlanRequest::new(from.clone(), to).objective(args.objective);
     match graph.plan(&request) {
         Ok(plan) => {
-            print_plan(args.format, &plan, None);
+            let from_match = match_name(&graph, &from, &plan.from);
+            let to_match = if args.to == Some(Target::Latest) {
+                "latest"
+            } else {
+                match_name(&graph, &to_requested, &plan.to)
+            };
+            let notes: Vec<String> = [
+                ("--from", &from, &plan.from, from_match),
+                (
+                    if args.to.is_some() {
+                        "--to"
+                    } else {
+                        "the package's version"
+                    },
+                    &to_requested,
+                    &plan.to,
+                    to_match,
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(what, asked, node, how)| resolution_note(what, asked, node, how))
+            .collect();
+            let extra = serde_json::json!({
+                "from_requested": from,
+                "from_match": from_match,
+                "to_requested": to_requested,
+                "to_match": to_match,
+            });
+            match args.format {
+                Format::Json => print_plan(args.format, &plan, Some(extra)),
+                Format::Text => print_out(&with_notes(&render::plan::to_text(&plan), &notes, "")),
+                Format::Markdown => print_out(&with_notes(
+                    &render::plan::to_markdown(&plan),
+                    &notes,
+                    "\n> ",
+                )),
+            }
             EXIT_OK
         }
-        Err(e) => plan_failure(args.format, &e),
+        Err(e) => plan_failure_in(args.format, &graph, &e),
     }
+}
+
+/// How a requested name matched its node (`exact`, `without_distribution`, `plain_version`,
+/// `build_metadata`). A name the resolver does not take (a `--package` release whose build is not
+/// a number, resolved to node `V` as before) is `plain_version` unless it is the node's name.
+fn match_name(graph: &DepGraph, requested: &str, node: &str) -> &'static str {
+    match graph.resolve_version(requested) {
+        Resolution::Found { how, .. } => how.as_str(),
+        _ if requested.trim() == node => NodeMatch::Exact.as_str(),
+        _ => NodeMatch::PlainVersion.as_str(),
+    }
+}
+
+/// One line saying which node a requested name was planned with, unless it named the node exactly.
+fn resolution_note(what: &str, asked: &str, node: &str, how: &str) -> Option<String> {
+    let why = match how {
+        "without_distribution" => "the distribution suffix is not part of the node name",
+        "plain_version" => "the file has no node for that build, so its plain version is used",
+        "build_metadata" => "the only node with that version (build metadata aside)",
+        _ => return None,
+    };
+    (asked.trim() != node).then(|| format!("{what} {asked} is node {node}: {why}"))
+}
+
+/// The rendered plan with the resolution notes after its first (title) line, each prefixed.
+fn with_notes(rendered: &str, notes: &[String], prefix: &str) -> String {
+    if notes.is_empty() {
+        return rendered.to_string();
+    }
+    let (title, rest) = rendered.split_once('\n').unwrap_or((rendered, ""));
+    let mut out = format!("{title}\n");
+    for note in notes {
+        out.push_str(&format!("{prefix}{note}\n"));
+    }
+    out.push('\n');
+    out.push_str(rest.trim_start_matches('\n'));
+    out
 }
 
 /// clap enforces the argument rules; should they ever be bypassed, say so instead of panicking.
@@ -233,6 +313,44 @@ fn run_npm(args: &PlanArgs, deps: &Path, from_npm: &Path, to_npm: &Path) -> u8 {
             )
         }
     }
+}
+
+/// Reports a refused plan with what the graph can add: why an unknown version did not resolve
+/// (message and `reason`: `invalid_build`, `ambiguous`, `not_found`; `candidates` when ambiguous).
+fn plan_failure_in(format: Format, graph: &DepGraph, e: &PlanError) -> u8 {
+    let requested = match e {
+        PlanError::UnknownStart { from, .. } => from,
+        PlanError::UnknownTarget { to, .. } => to,
+        _ => return plan_failure(format, e),
+    };
+    let resolution = graph.resolve_version(requested);
+    let mut details = serde_json::json!({
+        "nearest": match e {
+            PlanError::UnknownStart { nearest, .. } | PlanError::UnknownTarget { nearest, .. } => {
+                nearest.clone()
+            }
+            _ => Vec::new(),
+        },
+        "requested": requested,
+        "reason": resolution.refusal_reason().unwrap_or("not_found"),
+    });
+    if let (Resolution::Ambiguous { candidates }, Some(obj)) =
+        (&resolution, details.as_object_mut())
+    {
+        let names: Vec<&str> = candidates
+            .iter()
+            .map(|&ix| graph.node(ix).version.as_str())
+            .collect();
+        obj.insert("candidates".into(), names.into());
+    }
+    fail(
+        format,
+        PLAN_SCHEMA,
+        e.kind(),
+        &graph.refusal_message(e),
+        Some(details),
+        EXIT_REFUSED,
+    )
 }
 
 /// Reports a refused plan (exit 1; `search_limit` exit 2).
