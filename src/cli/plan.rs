@@ -26,9 +26,12 @@ use upgrade_planner::{npm, render};
     Exit codes:\n  \
     0  planned\n  \
     1  refused: unknown_start, unknown_target, deprecated_target, no_route;\n     \
-    with --package also digest_mismatch, no_upgrade_deps\n  \
-    2  usage error, unreadable or invalid input: invalid_document, invalid_metadata,\n     \
-    not_rpm, truncated")]
+    with --package also digest_mismatch, no_upgrade_deps, corrupt_payload;\n     \
+    with --from-npm also not_ontap, mode_mismatch, unplaceable_release\n  \
+    2  usage, invalid_document, search_limit; with --package also unreadable, not_rpm,\n     \
+    truncated, malformed, unsupported_compressor, invalid_upgrade_deps; with --from-npm\n     \
+    also invalid_metadata, wrong_scheme\n\n\
+    The JSON error kinds are listed in full in the README (plan section).")]
 pub struct PlanArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
     #[arg(
@@ -47,7 +50,7 @@ pub struct PlanArgs {
     from: Option<String>,
     /// The target version, resolved like --from (node V-BUILD if the file has it, else node V), or
     /// `latest` for the newest non-deprecated version the start can reach.
-    #[arg(long, value_name = "VERSION|latest", required_unless_present_any = ["package", "to_npm"])]
+    #[arg(long, value_name = "VERSION|latest", required_unless_present_any = ["package", "to_npm", "from_npm"])]
     to: Option<Target>,
     /// NetApp NPM metadata (text or ZAPI XML) of the installed system: start at its ONTAP release.
     #[arg(long, value_name = "FILE", requires_all = ["to_npm", "deps"], conflicts_with_all = ["from", "to", "package"])]
