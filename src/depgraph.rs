@@ -824,43 +824,14 @@ impl DepGraph {
         out.into_iter().map(|(_, t)| t).collect()
     }
 
-    /// Resolves an installed version to a node: `V`, `V-B`, or an RPM release `V-B.el7` (B is the part
-    /// of the release before the first `.`). Node `V-B` when it exists, else node `V`.
+    /// Resolves an installed version to a node, as `plan --from` does
+    /// ([`DepGraph::resolve_version`]): `V`, `V-B`, or an RPM release `V-B.el7`; node `V-B` when it
+    /// exists, else node `V`. `None` when nothing matches, or the build is not a number.
     pub fn resolve_installed(&self, installed: &str) -> Option<NodeIndex> {
-        let installed = installed.trim();
-        if let Some(ix) = self.find(installed) {
-            return Some(ix);
+        match self.resolve_version(installed) {
+            crate::planner::Resolution::Found { node, .. } => Some(node),
+            _ => None,
         }
-        if self.scheme != VersionScheme::OceanBase {
-            return None;
-        }
-        let (base, release) = installed.split_once('-')?;
-        let build = release.split('.').next().unwrap_or("");
-        self.find(&format!("{base}-{build}"))
-            .or_else(|| self.find(base))
-    }
-
-    /// The versions nearest to `text` by version order (the closest below and above that exist),
-    /// for error messages.
-    pub fn nearest(&self, text: &str) -> Vec<NodeIndex> {
-        let base = text.split_once('-').map_or(text, |(b, _)| b);
-        let parsed =
-            Version::parse(text, self.scheme).or_else(|_| Version::parse(base, self.scheme));
-        let Ok(v) = parsed else {
-            return Vec::new();
-        };
-        let mut below: Option<NodeIndex> = None;
-        let mut above: Option<NodeIndex> = None;
-        for (ix, n) in self.nodes() {
-            if n.version < v {
-                if below.is_none_or(|b| self.graph[b].version < n.version) {
-                    below = Some(ix);
-                }
-            } else if n.version > v && above.is_none_or(|a| n.version < self.graph[a].version) {
-                above = Some(ix);
-            }
-        }
-        below.into_iter().chain(above).collect()
     }
 
     /// Every version reachable from `from` (itself included), by breadth-first search.

@@ -584,8 +584,9 @@ impl DepGraph {
         out
     }
 
-    /// [`DepGraph::resolve_version`] for the planner: the node, or the names to suggest instead.
-    fn resolve_node(&self, text: &str, for_target: bool) -> Result<NodeIndex, Vec<String>> {
+    /// [`DepGraph::resolve_version`] for the planner and the rollout: the node, or the names to
+    /// suggest instead (never a deprecated one when `for_target`).
+    pub fn resolve_node(&self, text: &str, for_target: bool) -> Result<NodeIndex, Vec<String>> {
         match self.resolve_version(text) {
             Resolution::Found { node, .. } => Ok(node),
             Resolution::Ambiguous { candidates } => Err(self.names(candidates)),

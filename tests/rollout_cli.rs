@@ -541,3 +541,39 @@ fn empty_only_names_are_usage_errors() {
         );
     }
 }
+
+/// `rollout --to` resolves a name like `plan --to` (`V-B`, `V-B.el7` → node `V` when the YAML has
+/// no build node), and an inventory version whose build is not a number is refused, not read as `V`.
+#[test]
+fn rollout_resolves_versions_like_plan() {
+    for to in [
+        "4.2.1.1-101000062023110109",
+        "4.2.1.1-101000062023110109.el7",
+    ] {
+        let out = Command::cargo_bin("upgrade-planner")
+            .unwrap()
+            .args(["rollout", "--deps", SEED, "--cluster", &fx("pair-4.1.yml")])
+            .args(["--to", to, "--format", "json"])
+            .assert()
+            .code(0);
+        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(v["target"], "4.2.1.1", "{to}: {v}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = dir.path().join("bad-build.yml");
+    std::fs::write(
+        &cluster,
+        "cluster: c\nnodes:\n  - {name: db-a, role: primary, joined: 1, version: 4.1.0.0-abc}\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("upgrade-planner")
+        .unwrap()
+        .args(["rollout", "--deps", SEED, "--cluster"])
+        .arg(&cluster)
+        .args(["--to", "4.2.1.1", "--format", "json"])
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "unknown_version", "{v}");
+    assert_eq!(v["error"]["nearest"][0], "4.1.0.0", "{v}");
+}

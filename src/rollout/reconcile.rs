@@ -87,21 +87,24 @@ pub fn reconcile(
     let name = |ix: NodeIndex| graph.node(ix).version.as_str().to_string();
     let mut starts = Vec::with_capacity(inv.nodes.len());
     for n in &inv.nodes {
-        let ix =
-            graph
-                .resolve_installed(&n.version)
-                .ok_or_else(|| RolloutError::UnknownVersion {
-                    node: n.name.clone(),
-                    version: n.version.clone(),
-                    nearest: graph.nearest(&n.version).into_iter().map(name).collect(),
-                })?;
+        let ix = graph.resolve_node(&n.version, false).map_err(|nearest| {
+            RolloutError::UnknownVersion {
+                node: n.name.clone(),
+                version: n.version.clone(),
+                nearest,
+            }
+        })?;
         starts.push(ix);
     }
     let target = match to {
-        Target::Version(t) => graph.find(t).ok_or_else(|| RolloutError::UnknownTarget {
-            to: t.clone(),
-            nearest: graph.nearest(t).into_iter().map(name).collect(),
-        })?,
+        Target::Version(t) => {
+            graph
+                .resolve_node(t, true)
+                .map_err(|nearest| RolloutError::UnknownTarget {
+                    to: t.clone(),
+                    nearest,
+                })?
+        }
         Target::Latest => {
             // The newest version the least advanced node can reach.
             let Some((i, &oldest)) = starts
