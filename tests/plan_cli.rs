@@ -55,7 +55,10 @@ fn rpm_release_start_resolves_to_build_node() {
     .code(0);
     let v = stdout_json(&a);
     assert_eq!(v["from"], "4.1.0.0-100000192023032010");
+    assert_eq!(v["from_match"], "without_distribution");
     assert_eq!(v["to"], "4.3.0.0");
+    assert_eq!(v["to_requested"], "latest");
+    assert_eq!(v["to_match"], "latest");
 }
 
 #[test]
@@ -388,6 +391,14 @@ fn plan_between_two_ontap_metadata_files() {
 }
 
 /// The error object of a refusal printed with `--format json`, after checking the exit code.
+/// A dependency file written to a fresh temporary folder (kept alive by the returned guard).
+fn temp_deps(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let deps = dir.path().join(name);
+    std::fs::write(&deps, text).unwrap();
+    (dir, deps.to_str().unwrap().to_string())
+}
+
 fn json_error(args: &[&str], code: i32) -> serde_json::Value {
     let a = plan(args).code(code);
     stdout_json(&a)["error"].clone()
@@ -425,22 +436,7 @@ fn to_with_a_build_falls_back_like_from_and_package() {
         );
         assert_eq!(e["kind"], "deprecated_target", "{to}");
     }
-    // The start resolves the same way, and says how.
-    let a = plan(&[
-        "--deps",
-        SEED,
-        "--from",
-        "4.1.0.0-100000192023032010.el7",
-        "--to",
-        "latest",
-        "--format",
-        "json",
-    ])
-    .code(0);
-    let v = stdout_json(&a);
-    assert_eq!(v["from_match"], "without_distribution");
-    assert_eq!(v["to_requested"], "latest");
-    assert_eq!(v["to_match"], "latest");
+    // The start resolves the same way, and says how: see rpm_release_start_resolves_to_build_node.
     // Text output names the node used, right under the title.
     let a = plan(&[
         "--deps",
@@ -569,14 +565,11 @@ fn a_build_that_is_not_a_number_is_refused_not_dropped() {
 
 #[test]
 fn no_route_can_reach_target_excludes_the_target() {
-    let dir = tempfile::tempdir().unwrap();
-    let deps = dir.path().join("deps.yml");
-    std::fs::write(
-        &deps,
+    let (_dir, deps) = temp_deps(
+        "deps.yml",
         "- version: 1.0.0.0\n  can_be_upgraded_to: [1.2.0.0]\n- version: 1.1.0.0\n- version: 1.2.0.0\n",
-    )
-    .unwrap();
-    let deps = deps.to_str().unwrap();
+    );
+    let deps = deps.as_str();
     let e = json_error(
         &[
             "--deps", deps, "--from", "1.1.0.0", "--to", "1.2.0.0", "--format", "json",
@@ -642,14 +635,11 @@ fn semver_build_metadata_does_not_affect_precedence() {
     assert_eq!(e["kind"], "unknown_target");
     assert_eq!(e["nearest"][0], "1.5.0+build.7");
     // Two nodes differ only in build metadata: ambiguous, both listed.
-    let dir = tempfile::tempdir().unwrap();
-    let deps = dir.path().join("semver.yml");
-    std::fs::write(
-        &deps,
+    let (_dir, deps) = temp_deps(
+        "semver.yml",
         "- version: 1.4.0\n  can_be_upgraded_to: [1.5.0+a, 1.5.0+b]\n",
-    )
-    .unwrap();
-    let deps = deps.to_str().unwrap();
+    );
+    let deps = deps.as_str();
     let e = json_error(
         &[
             "--deps", deps, "--from", "1.4.0", "--to", "1.5.0", "--format", "json",
