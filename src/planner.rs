@@ -122,9 +122,9 @@ impl Resolution {
 }
 
 /// Splits an OceanBase release `B` or `B.el7` into the build and the distribution suffix. `None`
-/// when the build is not decimal digits or the suffix is not a distribution tag (dot-separated
-/// segments that each start with an ASCII letter and continue with letters, digits or `_`, such as
-/// `el7`, `el8_9`, `al8`).
+/// when the build is not decimal digits or the suffix is not a distribution tag: dot-separated
+/// segments of ASCII letters, digits and `_`, the first starting with a letter (`el7`, `el8_9`,
+/// `al8`, and RPM's usual `el7_9.1` or `el8.x86_64`).
 fn split_release(release: &str) -> Option<(&str, Option<&str>)> {
     let (build, dist) = match release.split_once('.') {
         Some((b, d)) => (b, Some(d)),
@@ -132,10 +132,10 @@ fn split_release(release: &str) -> Option<(&str, Option<&str>)> {
     };
     let is_build = !build.is_empty() && build.bytes().all(|b| b.is_ascii_digit());
     let is_dist = |d: &str| {
-        d.split('.').all(|seg| {
-            seg.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        })
+        d.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+            && d.split('.').all(|seg| {
+                !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            })
     };
     (is_build && dist.is_none_or(is_dist)).then_some((build, dist))
 }
@@ -1071,6 +1071,12 @@ mod tests {
         assert_eq!(
             split_release("7.el7.x86_64"),
             Some(("7", Some("el7.x86_64")))
+        );
+        // RPM's usual z-stream releases: later segments may be numbers.
+        assert_eq!(split_release("1.el7_9.1"), Some(("1", Some("el7_9.1"))));
+        assert_eq!(
+            split_release("26.el8_4.1.2"),
+            Some(("26", Some("el8_4.1.2")))
         );
         for bad in [
             "", "abc", "abc.el7", "1a", "12.34", "7.", "7.el7.", "7..el7", "7.7el", "1-2",

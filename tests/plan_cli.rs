@@ -657,3 +657,65 @@ fn semver_build_metadata_does_not_affect_precedence() {
     );
     plan(&["--deps", deps, "--from", "1.4.0", "--to", "1.5.0+b"]).code(0);
 }
+
+/// Two builds the file does not tell apart are one node: 0 hops, and a note says so rather than
+/// letting "already at the target" stand alone. RPM z-stream releases (`1.el7_9.1`) name build 1.
+#[test]
+fn builds_the_file_does_not_tell_apart_and_z_stream_releases() {
+    let a = plan(&[
+        "--deps",
+        SEED,
+        "--from",
+        "4.2.1.1-101000062023110109.el7",
+        "--to",
+        "4.2.1.1-7",
+        "--format",
+        "json",
+    ])
+    .code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["hops"], 0);
+    let notes = v["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .contains("does not tell these builds apart")),
+        "{v}"
+    );
+    let a = plan(&[
+        "--deps",
+        SEED,
+        "--from",
+        "4.2.1.1-1.el7_9.1",
+        "--to",
+        "latest",
+        "--format",
+        "json",
+    ])
+    .code(0);
+    let v = stdout_json(&a);
+    assert_eq!(v["from"], "4.2.1.1");
+    assert_eq!(v["from_match"], "plain_version");
+    // The same name twice is simply "already there", without the note.
+    let a = plan(&[
+        "--deps",
+        SEED,
+        "--from",
+        "4.2.1.1-7",
+        "--to",
+        "4.2.1.1-7",
+        "--format",
+        "json",
+    ])
+    .code(0);
+    let v = stdout_json(&a);
+    assert!(
+        v["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| !n.as_str().unwrap().contains("tell these builds apart")),
+        "{v}"
+    );
+}

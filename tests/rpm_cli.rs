@@ -950,3 +950,42 @@ fn package_signed_with_rpmsign_is_intact() {
     let yaml = bin().arg("extract").arg(&signed).assert().code(0);
     assert_eq!(yaml.get_output().stdout, std::fs::read(SEED).unwrap());
 }
+
+/// A signature region trailer that says HEADERIMAGE (61) instead of HEADERSIGNATURES (62), as some
+/// old packages were written, is accepted: librpm fixes it up before checking, and so do we.
+#[test]
+fn signature_trailer_tagged_headerimage_is_accepted_as_librpm_does() {
+    let mut bytes = std::fs::read(format!("{DIR}/ob-deploy-tools-1.3.0-7.noarch.rpm")).unwrap();
+    let be = |b: &[u8], at: usize| u32::from_be_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let sig = 96;
+    let entries = be(&bytes, sig + 8);
+    assert_eq!(
+        be(&bytes, sig + 16),
+        62,
+        "the first entry is the signature region"
+    );
+    let trailer = sig + 16 + entries * 16 + be(&bytes, sig + 16 + 8);
+    assert_eq!(
+        be(&bytes, trailer),
+        62,
+        "the trailer repeats the region tag"
+    );
+    bytes[trailer..trailer + 4].copy_from_slice(&61u32.to_be_bytes());
+    let f = write_temp(&bytes);
+    if have("rpm") {
+        let out = std::process::Command::new("rpm")
+            .args(["-K", "--nosignature"])
+            .arg(f.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "rpm itself accepts it");
+    }
+    let out = bin()
+        .arg("inspect")
+        .arg(f.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["verified"], true, "{v}");
+}

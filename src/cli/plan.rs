@@ -143,11 +143,27 @@ pub fn run(args: PlanArgs) -> u8 {
             .into_iter()
             .filter_map(|(what, asked, node, how)| resolution_note(what, asked, node, how))
             .collect();
+            let mut notes = notes;
+            // Two different builds that the file does not tell apart: the same node, 0 hops,
+            // which must not read as "already there".
+            if plan.hops == 0
+                && args.to != Some(Target::Latest)
+                && from.trim() != to_requested.trim()
+                && (from_match == "plain_version" || to_match == "plain_version")
+            {
+                notes.push(format!(
+                    "{from} and {} are both node {}: the file does not tell these builds apart, \
+                     so it has no route between them (install the package directly)",
+                    to_requested.trim(),
+                    plan.to
+                ));
+            }
             let extra = serde_json::json!({
                 "from_requested": from,
                 "from_match": from_match,
                 "to_requested": to_requested,
                 "to_match": to_match,
+                "notes": notes,
             });
             match args.format {
                 Format::Json => print_plan(args.format, &plan, Some(extra)),

@@ -539,6 +539,15 @@ fn check_region(
         at + (INTRO_SIZE + intro.entries as usize * ENTRY_SIZE) as u64 + u64::from(offset);
     let bad_trailer =
         |message: String| RpmError::malformed(source, which.name(), trailer_at, message);
+    // librpm (hdrblobVerifyRegion, rpm ≥ 4.14) rewrites a signature trailer that says
+    // HEADERIMAGE (61) to HEADERSIGNATURES (62) before checking it: some old packages were
+    // written that way.
+    const HEADERIMAGE: u32 = 61;
+    let ttag = if matches!(which, Which::Signature) && ttag == HEADERIMAGE {
+        region_tag
+    } else {
+        ttag
+    };
     if ttag != region_tag || ttype != bin || tcount != region_count {
         return Err(bad_trailer(format!(
             "the region trailer reads tag {ttag}, type {ttype}, count {tcount}; librpm requires tag \
