@@ -174,14 +174,7 @@ impl<'h, R: BufRead> HashingReader<'h, R> {
 
 impl<R: BufRead> Read for HashingReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.inner.fill_buf()?;
-        let n = available.len().min(buf.len());
-        if let (Some(dst), Some(src)) = (buf.get_mut(..n), available.get(..n)) {
-            dst.copy_from_slice(src);
-            self.hasher.update(src);
-        }
-        self.inner.consume(n);
-        Ok(n)
+        read_through_buffer(self, buf)
     }
 }
 
@@ -301,15 +294,21 @@ impl BlockReader {
     }
 }
 
+/// `Read::read` for a reader whose buffer is the truth: copy from `fill_buf`, then `consume` (so a
+/// reader that does work in `consume`, such as [`HashingReader`], sees every byte either way).
+fn read_through_buffer<R: BufRead>(reader: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let available = reader.fill_buf()?;
+    let n = available.len().min(buf.len());
+    if let (Some(dst), Some(src)) = (buf.get_mut(..n), available.get(..n)) {
+        dst.copy_from_slice(src);
+    }
+    reader.consume(n);
+    Ok(n)
+}
+
 impl Read for BlockReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        if let (Some(dst), Some(src)) = (buf.get_mut(..n), available.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        self.consume(n);
-        Ok(n)
+        read_through_buffer(self, buf)
     }
 }
 

@@ -417,10 +417,9 @@ pub fn inspect_keep_yaml(
         let slot = &mut yaml_result;
         let files = &files;
         let compressor = &compressor;
-        let mut hasher = payload_hasher.take();
-        let hashed = &mut payload_hasher;
+        let hasher = &mut payload_hasher;
         consumers.push(Box::new(move |mut r| {
-            *slot = Some(match &mut hasher {
+            *slot = Some(match hasher {
                 Some(h) => {
                     let found = read_yaml(
                         digest::HashingReader::new(&mut r, h),
@@ -429,14 +428,14 @@ pub fn inspect_keep_yaml(
                         target,
                         file_algo,
                     );
+                    // A read error leaves the digest unknown (unchecked), never half-hashed.
                     if digest::hash_all(&mut r, h).is_err() {
-                        hasher = None;
+                        *hasher = None;
                     }
                     found
                 }
                 None => read_yaml(r, compressor, files, target, file_algo),
             });
-            *hashed = hasher;
         }));
     } else {
         reader_hasher = payload_hasher.take();
