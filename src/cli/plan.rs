@@ -122,34 +122,28 @@ pub fn run(args: PlanArgs) -> u8 {
     match graph.plan(&request) {
         Ok(plan) => {
             let from_match = match_name(&graph, &from, &plan.from);
-            let to_match = if args.to == Some(Target::Latest) {
-                "latest"
+            // `None`: `--to latest`, which names no node.
+            let to_match = (args.to != Some(Target::Latest))
+                .then(|| match_name(&graph, &to_requested, &plan.to));
+            let to_what = if args.to.is_some() {
+                "--to"
             } else {
-                match_name(&graph, &to_requested, &plan.to)
+                "the package's version"
             };
-            let notes: Vec<String> = [
-                ("--from", &from, &plan.from, from_match),
-                (
-                    if args.to.is_some() {
-                        "--to"
-                    } else {
-                        "the package's version"
-                    },
-                    &to_requested,
-                    &plan.to,
-                    to_match,
-                ),
+            let mut notes: Vec<String> = [
+                resolution_note("--from", &from, &plan.from, from_match),
+                to_match.and_then(|how| resolution_note(to_what, &to_requested, &plan.to, how)),
             ]
             .into_iter()
-            .filter_map(|(what, asked, node, how)| resolution_note(what, asked, node, how))
+            .flatten()
             .collect();
-            let mut notes = notes;
             // Two different builds that the file does not tell apart: the same node, 0 hops,
             // which must not read as "already there".
             if plan.hops == 0
-                && args.to != Some(Target::Latest)
+                && to_match.is_some()
                 && from.trim() != to_requested.trim()
-                && (from_match == "plain_version" || to_match == "plain_version")
+                && (from_match == NodeMatch::PlainVersion
+                    || to_match == Some(NodeMatch::PlainVersion))
             {
                 notes.push(format!(
                     "{from} and {} are both node {}: the file does not tell these builds apart, \
@@ -160,9 +154,9 @@ pub fn run(args: PlanArgs) -> u8 {
             }
             let extra = serde_json::json!({
                 "from_requested": from,
-                "from_match": from_match,
+                "from_match": from_match.as_str(),
                 "to_requested": to_requested,
-                "to_match": to_match,
+                "to_match": to_match.map_or("latest", NodeMatch::as_str),
                 "notes": notes,
             });
             match args.format {
@@ -180,24 +174,26 @@ pub fn run(args: PlanArgs) -> u8 {
     }
 }
 
-/// How a requested name matched its node (`exact`, `without_distribution`, `plain_version`,
-/// `build_metadata`). A name the resolver does not take (a `--package` release whose build is not
-/// a number, resolved to node `V` as before) is `plain_version` unless it is the node's name.
-fn match_name(graph: &DepGraph, requested: &str, node: &str) -> &'static str {
+/// How a requested name matched its node. A name the resolver does not take (a `--package`
+/// release whose build is not a number, resolved to node `V` as before) is `PlainVersion` unless
+/// it is the node's name.
+fn match_name(graph: &DepGraph, requested: &str, node: &str) -> NodeMatch {
     match graph.resolve_version(requested) {
-        Resolution::Found { how, .. } => how.as_str(),
-        _ if requested.trim() == node => NodeMatch::Exact.as_str(),
-        _ => NodeMatch::PlainVersion.as_str(),
+        Resolution::Found { how, .. } => how,
+        _ if requested.trim() == node => NodeMatch::Exact,
+        _ => NodeMatch::PlainVersion,
     }
 }
 
 /// One line saying which node a requested name was planned with, unless it named the node exactly.
-fn resolution_note(what: &str, asked: &str, node: &str, how: &str) -> Option<String> {
+fn resolution_note(what: &str, asked: &str, node: &str, how: NodeMatch) -> Option<String> {
     let why = match how {
-        "without_distribution" => "the distribution suffix is not part of the node name",
-        "plain_version" => "the file has no node for that build, so its plain version is used",
-        "build_metadata" => "the only node with that version (build metadata aside)",
-        _ => return None,
+        NodeMatch::WithoutDistribution => "the distribution suffix is not part of the node name",
+        NodeMatch::PlainVersion => {
+            "the file has no node for that build, so its plain version is used"
+        }
+        NodeMatch::BuildMetadata => "the only node with that version (build metadata aside)",
+        NodeMatch::Exact => return None,
     };
     (asked.trim() != node).then(|| format!("{what} {asked} is node {node}: {why}"))
 }
@@ -337,19 +333,14 @@ fn run_npm(args: &PlanArgs, deps: &Path, from_npm: &Path, to_npm: &Path) -> u8 {
 /// Reports a refused plan with what the graph can add: why an unknown version did not resolve
 /// (message and `reason`: `invalid_build`, `ambiguous`, `not_found`; `candidates` when ambiguous).
 fn plan_failure_in(format: Format, graph: &DepGraph, e: &PlanError) -> u8 {
-    let requested = match e {
-        PlanError::UnknownStart { from, .. } => from,
-        PlanError::UnknownTarget { to, .. } => to,
+    let (requested, nearest) = match e {
+        PlanError::UnknownStart { from, nearest } => (from, nearest),
+        PlanError::UnknownTarget { to, nearest } => (to, nearest),
         _ => return plan_failure(format, e),
     };
     let resolution = graph.resolve_version(requested);
     let mut details = serde_json::json!({
-        "nearest": match e {
-            PlanError::UnknownStart { nearest, .. } | PlanError::UnknownTarget { nearest, .. } => {
-                nearest.clone()
-            }
-            _ => Vec::new(),
-        },
+        "nearest": nearest,
         "requested": requested,
         "reason": resolution.refusal_reason().unwrap_or("not_found"),
     });

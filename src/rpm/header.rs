@@ -44,6 +44,8 @@ pub const ENTRY_SIZE: usize = 16;
 
 /// Tag numbers used by this crate (`rpmtag.h`). Signature-header tags share the numbering.
 pub mod tag {
+    /// `RPMTAG_HEADERIMAGE`: what some old packages wrote in their signature region trailer.
+    pub const HEADERIMAGE: u32 = 61;
     /// Region tag opening the signature header (`RPMTAG_HEADERSIGNATURES`).
     pub const HEADERSIGNATURES: u32 = 62;
     /// Region tag opening the main header (`RPMTAG_HEADERIMMUTABLE`).
@@ -542,8 +544,7 @@ fn check_region(
     // librpm (hdrblobVerifyRegion, rpm ≥ 4.14) rewrites a signature trailer that says
     // HEADERIMAGE (61) to HEADERSIGNATURES (62) before checking it: some old packages were
     // written that way.
-    const HEADERIMAGE: u32 = 61;
-    let ttag = if matches!(which, Which::Signature) && ttag == HEADERIMAGE {
+    let ttag = if matches!(which, Which::Signature) && ttag == tag::HEADERIMAGE {
         region_tag
     } else {
         ttag
