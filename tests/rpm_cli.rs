@@ -1,6 +1,9 @@
 //! RPM packages: differential tests against `rpm -qp`, extraction, tampering, corruption, snapshots.
 
+mod common;
+
 use assert_cmd::Command;
+use common::external::require;
 use std::path::{Path, PathBuf};
 use upgrade_planner::rpm::{self, InspectOptions, Package, RpmError};
 
@@ -26,13 +29,6 @@ fn fixtures() -> Vec<PathBuf> {
 
 fn bin() -> Command {
     Command::cargo_bin("upgrade-planner").unwrap()
-}
-
-fn have(tool: &str) -> bool {
-    std::process::Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 fn rpm_query(path: &Path, format: &str) -> String {
@@ -119,8 +115,7 @@ fn differential(path: &Path) {
 
 #[test]
 fn fields_match_rpm_query_on_every_fixture() {
-    if !have("rpm") {
-        eprintln!("SKIPPED: `rpm` is not installed (apt-get install rpm); .ci/run installs it");
+    if !require(&["rpm"], "fields_match_rpm_query_on_every_fixture") {
         return;
     }
     for path in fixtures() {
@@ -130,10 +125,7 @@ fn fields_match_rpm_query_on_every_fixture() {
 
 #[test]
 fn package_with_thousands_of_files() {
-    if !have("rpmbuild") || !have("rpm") {
-        eprintln!(
-            "SKIPPED: `rpmbuild`/`rpm` are not installed (apt-get install rpm); .ci/run installs them"
-        );
+    if !require(&["rpmbuild", "rpm"], "package_with_thousands_of_files") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -205,8 +197,7 @@ fn extracted_yaml_equals_the_input_for_every_compression() {
 
 #[test]
 fn extract_matches_rpm2cpio() {
-    if !have("rpm2cpio") || !have("cpio") {
-        eprintln!("SKIPPED: rpm2cpio/cpio are not installed; .ci/run installs them");
+    if !require(&["rpm2cpio", "cpio"], "extract_matches_rpm2cpio") {
         return;
     }
     for c in COMPRESSIONS {
@@ -765,7 +756,7 @@ fn refused(bytes: &[u8], what: &str, needle: &str, rpm_refuses: bool) {
     assert!(message.contains(needle), "{what}: {message}");
     assert!(v.get("signed_size").is_none(), "{what}: no record");
     bin().arg("extract").arg(f.path()).assert().code(2);
-    if rpm_refuses && have("rpm") {
+    if rpm_refuses && require(&["rpm"], &format!("rpm -K cross-check of {what}")) {
         let rpm = std::process::Command::new("rpm")
             .args(["-K", "--nosignature"])
             .arg(f.path())
@@ -881,8 +872,7 @@ fn damaged_signature_entries_are_refused() {
 /// `extract` still hands out the YAML. The key is made on the spot in a temporary GNUPGHOME.
 #[test]
 fn package_signed_with_rpmsign_is_intact() {
-    if !have("rpmsign") || !have("gpg") {
-        eprintln!("rpmsign or gpg missing (Debian: apt-get install rpm gpg); skipped");
+    if !require(&["rpmsign", "gpg"], "package_signed_with_rpmsign_is_intact") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -972,7 +962,10 @@ fn signature_trailer_tagged_headerimage_is_accepted_as_librpm_does() {
     );
     bytes[trailer..trailer + 4].copy_from_slice(&61u32.to_be_bytes());
     let f = write_temp(&bytes);
-    if have("rpm") {
+    if require(
+        &["rpm"],
+        "signature_trailer_tagged_headerimage_is_accepted_as_librpm_does (rpm -K)",
+    ) {
         let out = std::process::Command::new("rpm")
             .args(["-K", "--nosignature"])
             .arg(f.path())

@@ -1,19 +1,15 @@
 //! The xz block seek on a real multi-block package: rpmbuild with threaded xz (`w0T2.xzdio`: 1 MiB
 //! blocks) over a 4 MiB binary that comes before the upgrade YAML in payload order. Built into a
-//! temporary directory (skipped when `rpmbuild` is not installed; `.ci/run` installs it).
+//! temporary directory (`rpmbuild` is required: see tests/common/external.rs; `.ci/run` installs it).
+
+mod common;
 
 use assert_cmd::Command;
+use common::external::require;
 use std::path::{Path, PathBuf};
 use upgrade_planner::rpm::{self, InspectOptions, Package, seek};
 
 const SEED: &str = "data/seed-oceanbase-ce-4.2.1.1.yml";
-
-fn have(tool: &str) -> bool {
-    std::process::Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// Pseudo-random bytes (xorshift): incompressible, so the payload really has several blocks.
 fn noise(n: usize, seed: u64) -> Vec<u8> {
@@ -81,10 +77,10 @@ fn index_of(path: &Path) -> (Package, seek::XzIndex) {
 
 #[test]
 fn multi_block_payloads_are_read_by_seeking_and_checked() {
-    if !have("rpmbuild") {
-        eprintln!(
-            "SKIPPED: `rpmbuild` is not installed (apt-get install rpm); .ci/run installs it"
-        );
+    if !require(
+        &["rpmbuild"],
+        "multi_block_payloads_are_read_by_seeking_and_checked",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -160,10 +156,7 @@ fn multi_block_payloads_are_read_by_seeking_and_checked() {
 
 #[test]
 fn damage_in_the_sought_block_is_refused() {
-    if !have("rpmbuild") {
-        eprintln!(
-            "SKIPPED: `rpmbuild` is not installed (apt-get install rpm); .ci/run installs it"
-        );
+    if !require(&["rpmbuild"], "damage_in_the_sought_block_is_refused") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -3,6 +3,8 @@
 //! simple path and applies the README's rules directly.
 #![allow(dead_code)]
 
+pub mod external;
+
 /// A barrier condition in the model: indices into the version list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cond {
