@@ -561,6 +561,7 @@ mod tests {
             release: release.into(),
             file: format!("oceanbase-ce-{version}-{release}.x86_64.rpm"),
             digests_ok: ok,
+            ..CandidatePackage::default()
         }
     }
 
