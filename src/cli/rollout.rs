@@ -291,7 +291,7 @@ impl serde::Serialize for ErrorDetails<'_> {
             }
             RolloutError::CannotConverge(d) => json!({
                 "node": d.node, "version": d.version, "stage": d.stage, "needed_by": d.needed_by,
-                "route": d.route, "reason": d.reason
+                "route": d.route, "reason": d.reason, "only_advice": d.advice
             }),
             RolloutError::UnknownNodes { names, known } => {
                 json!({"unknown": names, "known": known})
