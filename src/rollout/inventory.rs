@@ -410,7 +410,10 @@ impl Inventory {
     /// Loads an inventory whose nodes may leave out `version` when `version_required` is false
     /// (their installed version comes from elsewhere, such as a Redfish firmware inventory; such
     /// nodes get an empty `version` to fill in).
-    pub fn from_path_with(path: &Path, version_required: bool) -> Result<Inventory, InventoryError> {
+    pub fn from_path_with(
+        path: &Path,
+        version_required: bool,
+    ) -> Result<Inventory, InventoryError> {
         let src = read_text(path)?;
         Self::parse_with(&src, version_required).map_err(|e| match e {
             InventoryError::Invalid { diagnostics, .. } => InventoryError::Invalid {

@@ -6,7 +6,9 @@
 //! * [`steps`]: typed steps (`install_binary`, `run_upgrade_scripts`, `reboot`, `verify`).
 //! * [`windows`]: packing steps into maintenance windows without reordering them.
 //! * [`packages`]: resolving `install_binary` steps to real packages through a [`packages::PackageSource`].
-//! * [`handoff`]: bodies for Pulp and Redfish; text and Markdown live in [`crate::render::rollout`].
+//! * [`requests`]: request plans per endpoint for HPE iLO and DMTF Redfish, Pulp and PowerStore;
+//!   text and Markdown live in [`crate::render::rollout`].
+//! * [`firmware`]: a Redfish firmware inventory as a node's installed version.
 //!
 //! ```
 //! use upgrade_planner::DepGraph;
@@ -25,11 +27,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod handoff;
+pub mod firmware;
 pub mod inventory;
 pub mod order;
 pub mod packages;
 pub mod reconcile;
+pub mod requests;
 pub mod steps;
 pub mod windows;
 

@@ -261,7 +261,14 @@ pub fn windows_from_path(path: &std::path::Path) -> Result<Vec<Window>, Inventor
 }
 
 /// Keys a window may have: ours, and the names Redfish maintenance windows use.
-pub const WINDOW_KEYS: [&str; 6] = ["name", "start_after", "expire", "Name", "StartAfter", "Expire"];
+pub const WINDOW_KEYS: [&str; 6] = [
+    "name",
+    "start_after",
+    "expire",
+    "Name",
+    "StartAfter",
+    "Expire",
+];
 
 /// The Redfish spelling of one of our window keys.
 fn redfish_key(ours: &str) -> &'static str {
@@ -386,10 +393,7 @@ fn read_windows(src: &str, diags: &mut Vec<Diagnostic>) -> Vec<Window> {
                 }
             }
         };
-        let (start, expire) = (
-            time("start_after", start_node),
-            time("expire", expire_node),
-        );
+        let (start, expire) = (time("start_after", start_node), time("expire", expire_node));
         let (Some(start_after), Some(expire)) = (start, expire) else {
             continue;
         };
