@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 use upgrade_planner::rollout::inventory::{Inventory, InventoryError, parse_duration};
-use upgrade_planner::rollout::requests::{self, Dialect, HandoffOptions};
+use upgrade_planner::rollout::requests::{self, Dialect, HandoffOptions, REQUESTS_SCHEMA};
 use upgrade_planner::rollout::windows::{WindowSpec, windows_from_path};
 use upgrade_planner::rollout::{ROLLOUT_SCHEMA, RolloutError, RolloutRequest, plan_rollout};
 use upgrade_planner::rollout::{firmware, packages};
@@ -170,14 +170,20 @@ fn parse_window(s: &str) -> Result<Duration, String> {
 
 pub fn run(args: RolloutArgs) -> u8 {
     let ef = args.format.error_format();
+    // Errors are documents of the schema the command would have written.
+    let schema = if args.format.dialect().is_some() {
+        REQUESTS_SCHEMA
+    } else {
+        ROLLOUT_SCHEMA
+    };
     let graph = match DepGraph::from_path(&args.deps, args.scheme) {
         Ok(g) => g,
-        Err(e) => return super::load_failure(ef, ROLLOUT_SCHEMA, &e),
+        Err(e) => return super::load_failure(ef, schema, &e),
     };
     let mut inv = match Inventory::from_path_with(&args.cluster, args.firmware_inventory.is_none())
     {
         Ok(i) => i,
-        Err(e) => return input_failure(ef, "invalid_inventory", &e),
+        Err(e) => return input_failure(ef, schema, "invalid_inventory", &e),
     };
     match args.format {
         RolloutFormat::PulpUnits => super::print_err(
@@ -197,7 +203,7 @@ pub fn run(args: RolloutArgs) -> u8 {
             Err(e) => {
                 return fail(
                     ef,
-                    ROLLOUT_SCHEMA,
+                    schema,
                     "invalid_firmware_inventory",
                     &e.to_string(),
                     None,
@@ -216,12 +222,12 @@ pub fn run(args: RolloutArgs) -> u8 {
     if let Some(path) = &args.windows {
         match windows_from_path(path) {
             Ok(list) => request.windows = Some(WindowSpec::List(list)),
-            Err(e) => return input_failure(ef, "invalid_windows", &e),
+            Err(e) => return input_failure(ef, schema, "invalid_windows", &e),
         }
     }
     let rollout = match plan_rollout(&graph, &inv, &request) {
         Ok(r) => r,
-        Err(e) => return rollout_failure(ef, &e),
+        Err(e) => return rollout_failure(ef, schema, &e),
     };
     let mut rollout = rollout;
     if let Some(dir) = &args.packages {
@@ -230,7 +236,7 @@ pub fn run(args: RolloutArgs) -> u8 {
             Err(e) => {
                 return fail(
                     ef,
-                    ROLLOUT_SCHEMA,
+                    schema,
                     "invalid_packages",
                     &e.to_string(),
                     None,
@@ -243,7 +249,7 @@ pub fn run(args: RolloutArgs) -> u8 {
             Err(e) => {
                 return fail(
                     ef,
-                    ROLLOUT_SCHEMA,
+                    schema,
                     "invalid_packages",
                     &e.to_string(),
                     None,
@@ -274,7 +280,7 @@ pub fn run(args: RolloutArgs) -> u8 {
             });
             return fail(
                 ef,
-                ROLLOUT_SCHEMA,
+                schema,
                 "missing_packages",
                 &message,
                 Some(details),
@@ -308,14 +314,7 @@ pub fn run(args: RolloutArgs) -> u8 {
             match requests::build(dialect, &rollout, &inv, &options) {
                 Ok(plan) => print_json(&plan),
                 Err(e) => {
-                    return fail(
-                        ef,
-                        ROLLOUT_SCHEMA,
-                        e.kind(),
-                        &e.to_string(),
-                        None,
-                        EXIT_INPUT,
-                    );
+                    return fail(ef, schema, e.kind(), &e.to_string(), None, EXIT_INPUT);
                 }
             }
         }
@@ -368,7 +367,7 @@ fn firmware_versions(
     }
 }
 
-fn input_failure(format: Format, kind: &str, e: &InventoryError) -> u8 {
+fn input_failure(format: Format, schema: &str, kind: &str, e: &InventoryError) -> u8 {
     let details = match e {
         InventoryError::Invalid { file, diagnostics } => {
             Some(super::diagnostics_details(file.as_deref(), diagnostics))
@@ -384,24 +383,17 @@ fn input_failure(format: Format, kind: &str, e: &InventoryError) -> u8 {
         InventoryError::Invalid { .. } => format!("{what}: {e}"),
         InventoryError::Io { .. } => e.to_string(),
     };
-    fail(format, ROLLOUT_SCHEMA, kind, &message, details, EXIT_INPUT)
+    fail(format, schema, kind, &message, details, EXIT_INPUT)
 }
 
-fn rollout_failure(format: Format, e: &RolloutError) -> u8 {
+fn rollout_failure(format: Format, schema: &str, e: &RolloutError) -> u8 {
     let details = serde_json::to_value(ErrorDetails(e)).ok();
     let exit = if e.is_input_error() {
         EXIT_INPUT
     } else {
         EXIT_REFUSED
     };
-    fail(
-        format,
-        ROLLOUT_SCHEMA,
-        e.kind(),
-        &e.to_string(),
-        details,
-        exit,
-    )
+    fail(format, schema, e.kind(), &e.to_string(), details, exit)
 }
 
 /// The structured fields of a refusal, merged into the JSON `error` object.

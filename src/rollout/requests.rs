@@ -554,7 +554,7 @@ pub fn build(
             missing(
                 "bmc",
                 &|n| n.bmc.is_some(),
-                "give each node its BMC's base URL: `bmc: https://ilo-node-1.example`",
+                "Give each node its BMC's base URL: `bmc: https://ilo-node-1.example`",
             )?;
             let base = opts.image_base_url.as_deref().ok_or_else(|| {
                 option(
@@ -584,7 +584,7 @@ pub fn build(
             missing(
                 "consumer_id",
                 &|n| n.consumer_id.is_some(),
-                "give each node its Pulp consumer id: `consumer_id: db-1.example`",
+                "Give each node its Pulp consumer id: `consumer_id: db-1.example`",
             )?;
             let base = endpoint_url()?;
             pulp(&mut plan, rollout, inv, &units, &base, opts.group_parallel);
@@ -593,7 +593,7 @@ pub fn build(
             missing(
                 "appliance_id",
                 &|n| n.appliance_id.is_some(),
-                "give each node its appliance id: `appliance_id: A1`",
+                "Give each node its appliance id: `appliance_id: A1`",
             )?;
             let base = endpoint_url()?;
             let mut ids = Vec::new();
