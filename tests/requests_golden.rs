@@ -253,6 +253,25 @@ fn large_inventory() {
     insta::assert_snapshot!("large_500_summary", summary.join("\n"));
 }
 
+/// A firmware inventory member's `@odata.id` is the DMTF `Targets` entry of that node only.
+#[test]
+fn dmtf_targets_come_from_the_firmware_inventory() {
+    let mut opts = options();
+    opts.targets.insert(
+        "n1".into(),
+        "/redfish/v1/UpdateService/FirmwareInventory/2/".into(),
+    );
+    let (_, _, p) = plan(SEED, "three.json", Dialect::RedfishDmtf, None, &opts);
+    check(&p);
+    for e in &p.endpoints {
+        for r in e.requests.iter().filter(|r| r.action == "simple_update") {
+            let expected = (e.node.as_deref() == Some("n1"))
+                .then(|| serde_json::json!(["/redfish/v1/UpdateService/FirmwareInventory/2/"]));
+            assert_eq!(r.body.get("Targets").cloned(), expected, "{}", r.id);
+        }
+    }
+}
+
 #[test]
 fn missing_endpoint_fields_are_named() {
     let g = graph(SEED);

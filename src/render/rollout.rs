@@ -236,9 +236,14 @@ fn skip_reason(r: &Rollout, n: &crate::rollout::NodeSummary) -> Option<String> {
     (!upgraded).then(|| "no stage of this rollout".to_string())
 }
 
+/// [`md_code`] for a table cell: `|` escaped as `\|` so that the cell does not split (GFM tables;
+/// outside tables a backslash in a code span would show).
+pub fn md_cell_code(text: &str) -> String {
+    md_code(text).replace('|', "\\|")
+}
+
 /// Inline code that survives any node name: a backtick fence longer than any run of backticks
-/// in the text (CommonMark), padded when the text starts or ends with a backtick, and `|`
-/// escaped so that a table cell does not split.
+/// in the text (CommonMark), padded when the text starts or ends with a backtick.
 pub fn md_code(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -247,7 +252,7 @@ pub fn md_code(text: &str) -> String {
     } else {
         ""
     };
-    format!("{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"))
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// The rollout as a Markdown runbook: a checkbox per step, grouped by window and stage.
@@ -277,7 +282,7 @@ pub fn to_markdown(r: &Rollout) -> String {
             } else {
                 s.nodes
                     .iter()
-                    .map(|n| md_code(n))
+                    .map(|n| md_cell_code(n))
                     .collect::<Vec<_>>()
                     .join(", ")
             }
@@ -293,16 +298,19 @@ pub fn to_markdown(r: &Rollout) -> String {
                 .route
                 .stages
                 .iter()
-                .map(|s| md_code(s))
+                .map(|s| md_cell_code(s))
                 .collect::<Vec<_>>()
                 .join(" → "),
         };
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
-            md_code(&n.name),
+            md_cell_code(&n.name),
             n.role,
-            n.zone.as_deref().map(md_code).unwrap_or_else(|| "-".into()),
-            md_code(&n.route.installed),
+            n.zone
+                .as_deref()
+                .map(md_cell_code)
+                .unwrap_or_else(|| "-".into()),
+            md_cell_code(&n.route.installed),
             stages
         ));
     }
@@ -380,12 +388,13 @@ pub fn missing_text(missing: &[MissingPackage]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::md_code;
+    use super::{md_cell_code, md_code};
 
     #[test]
     fn node_names_stay_one_code_span_and_one_cell() {
         assert_eq!(md_code("db-1"), "`db-1`");
-        assert_eq!(md_code("a|b"), "`a\\|b`");
+        assert_eq!(md_code("a|b"), "`a|b`");
+        assert_eq!(md_cell_code("a|b"), "`a\\|b`");
         assert_eq!(md_code("x`y"), "``x`y``");
         assert_eq!(md_code("`z"), "`` `z ``");
     }

@@ -116,7 +116,7 @@ pub enum FirmwareError {
     },
     /// The version cannot be mapped to a version of the dependency file.
     #[error(
-        "the firmware version `{version}` of `{component}` does not map to a version: it holds no \
+        "the firmware version `{version}` of `{component}` does not map to a version: none of its words is a \
          dotted number (such as 2.72 in `U32 v2.72 (02/02/2023)`); see docs/rollout.md"
     )]
     Unmappable {
