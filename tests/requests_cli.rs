@@ -51,7 +51,12 @@ fn strs(v: &[String]) -> Vec<&str> {
 #[test]
 fn every_dialect_on_real_packages() {
     let base = ["--image-base-url", "https://repo.example/ob"];
-    let ep = ["--endpoint-url", "https://mgmt.example", "--package-id", "pkg-1"];
+    let ep = [
+        "--endpoint-url",
+        "https://mgmt.example",
+        "--package-id",
+        "pkg-1",
+    ];
     for (format, extra) in [
         ("redfish-hpe", &base[..]),
         ("redfish-dmtf", &base[..]),
@@ -71,7 +76,11 @@ fn every_dialect_on_real_packages() {
 #[test]
 fn deprecated_aliases_write_the_new_formats_with_a_notice() {
     for (old, new, extra) in [
-        ("pulp-units", "pulp", vec!["--endpoint-url", "https://pulp.example"]),
+        (
+            "pulp-units",
+            "pulp",
+            vec!["--endpoint-url", "https://pulp.example"],
+        ),
         (
             "redfish-installset",
             "redfish-hpe",
@@ -206,9 +215,19 @@ fn firmware_inventory_gives_installed_versions() {
     assert_eq!(installed, ["2.72", "1.56"]);
     let cases: [(&str, &str, &str, &str); 4] = [
         ("one-bmc.yml", "not-expanded.json", "BMC", "?$expand=."),
-        ("one-bmc.yml", "ilo5.json", "NIC", "no firmware inventory member"),
+        (
+            "one-bmc.yml",
+            "ilo5.json",
+            "NIC",
+            "no firmware inventory member",
+        ),
         ("one-bmc.yml", "dmtf-mockup.json", "BMC", "does not map"),
-        ("pair-bmc.yml", "ilo5.json", "System ROM", "one file per node"),
+        (
+            "pair-bmc.yml",
+            "ilo5.json",
+            "System ROM",
+            "one file per node",
+        ),
     ];
     for (cluster, file, component, says) in cases {
         let (code, _, stderr) = run(&[

@@ -284,7 +284,10 @@ fn missing_endpoint_fields_are_named() {
     assert!(e.to_string().contains("--packages"), "{e}");
 }
 
-fn arb_case() -> impl Strategy<Value = (Vec<(u64, usize, u8)>, usize, Option<usize>, Vec<bool>)> {
+/// Nodes (joined, version index, zone), the primary, the secondary, the `--only` selection.
+type Case = (Vec<(u64, usize, u8)>, usize, Option<usize>, Vec<bool>);
+
+fn arb_case() -> impl Strategy<Value = Case> {
     (2usize..=9)
         .prop_flat_map(|n| {
             (
