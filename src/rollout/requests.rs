@@ -432,16 +432,23 @@ fn capture_pointer(name: String, pointer: &'static str) -> Capture {
     }
 }
 
-fn strings(values: &[&str]) -> Vec<Value> {
-    values.iter().map(|v| json!(v)).collect()
-}
-
-fn poll(path: String, until: Condition, fail_when: Condition, timeout: u64) -> Wait {
+/// Polls `path` until the value at `until.0` is one of `until.1`; fails when the value at
+/// `fail.0` is one of `fail.1`.
+fn poll(
+    path: String,
+    until: (&'static str, &[&str]),
+    fail: (&'static str, &[&str]),
+    timeout: u64,
+) -> Wait {
+    let condition = |(pointer, values): (&'static str, &[&str])| Condition {
+        pointer,
+        any_of: values.iter().map(|v| json!(v)).collect(),
+    };
     Wait {
         kind: "poll",
         path: Some(path),
-        until: Some(until),
-        fail_when: Some(fail_when),
+        until: Some(condition(until)),
+        fail_when: Some(condition(fail)),
         interval_seconds: 10,
         timeout_seconds: timeout.max(600),
         tolerate_unreachable: false,
@@ -452,14 +459,8 @@ fn poll(path: String, until: Condition, fail_when: Condition, timeout: u64) -> W
 fn redfish_task(path: String, timeout: u64) -> Wait {
     poll(
         path,
-        Condition {
-            pointer: "/TaskState",
-            any_of: strings(&["Completed"]),
-        },
-        Condition {
-            pointer: "/TaskState",
-            any_of: strings(&["Exception", "Killed", "Cancelled"]),
-        },
+        ("/TaskState", &["Completed"]),
+        ("/TaskState", &["Exception", "Killed", "Cancelled"]),
         timeout,
     )
 }
@@ -868,14 +869,8 @@ fn hpe_entries(u: &Unit<'_>, window: Option<&str>) -> Vec<(&'static str, Value, 
 fn task_queue_done(path: String, timeout: u64) -> Wait {
     poll(
         path,
-        Condition {
-            pointer: "/State",
-            any_of: strings(&["Complete"]),
-        },
-        Condition {
-            pointer: "/State",
-            any_of: strings(&["Exception", "Expired", "Canceled"]),
-        },
+        ("/State", &["Complete"]),
+        ("/State", &["Exception", "Expired", "Canceled"]),
         timeout,
     )
 }
@@ -978,14 +973,8 @@ fn hpe_installset(
         r.steps = steps;
         r.wait = Some(poll(
             format!("{HPE_TASK_QUEUE}?$expand=."),
-            Condition {
-                pointer: "/Members/*/State",
-                any_of: strings(&["Complete"]),
-            },
-            Condition {
-                pointer: "/Members/*/State",
-                any_of: strings(&["Exception", "Expired", "Canceled"]),
-            },
+            ("/Members/*/State", &["Complete"]),
+            ("/Members/*/State", &["Exception", "Expired", "Canceled"]),
             u.seconds().saturating_mul(2),
         ));
     }
@@ -1094,14 +1083,8 @@ fn dmtf_unit(
             r.steps = vec![reboot.index];
             let mut wait = poll(
                 "{{system}}".into(),
-                Condition {
-                    pointer: "/PowerState",
-                    any_of: strings(&["On"]),
-                },
-                Condition {
-                    pointer: "/Status/Health",
-                    any_of: strings(&["Critical"]),
-                },
+                ("/PowerState", &["On"]),
+                ("/Status/Health", &["Critical"]),
                 reboot.estimate_seconds.saturating_mul(3),
             );
             wait.tolerate_unreachable = true;
@@ -1135,14 +1118,8 @@ fn pulp_body(units: Vec<Value>) -> Value {
 fn pulp_task_wait(task: &str, timeout: u64) -> Wait {
     poll(
         format!("/pulp/api/v2/tasks/{{{{{task}}}}}/"),
-        Condition {
-            pointer: "/state",
-            any_of: strings(&["finished"]),
-        },
-        Condition {
-            pointer: "/state",
-            any_of: strings(&["error", "canceled"]),
-        },
+        ("/state", &["finished"]),
+        ("/state", &["error", "canceled"]),
         timeout,
     )
 }
@@ -1364,14 +1341,8 @@ fn powerstore(
             r.capture.push(capture_pointer(job.clone(), "/id"));
             let mut wait = poll(
                 format!("/api/rest/job/{{{{{job}}}}}"),
-                Condition {
-                    pointer: "/state",
-                    any_of: strings(&["COMPLETED"]),
-                },
-                Condition {
-                    pointer: "/state",
-                    any_of: strings(&["FAILED"]),
-                },
+                ("/state", &["COMPLETED"]),
+                ("/state", &["FAILED"]),
                 batch.iter().map(|u| u.seconds()).sum::<u64>(),
             );
             // The primary reboots before the install completes: the management address goes
