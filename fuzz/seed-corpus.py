@@ -48,6 +48,7 @@ def main():
     copy_glob("deps_plan", "", "data/*.yml")
     copy_glob("deps_plan", "", "tests/fixtures/plan/*.yml")
     copy_glob("lint", "lint-", "tests/fixtures/lint/*.yml")
+    copy_glob("firmware", "firmware-", "tests/fixtures/firmware/*.json")
     copy_glob("lint", "lint-clean-", "tests/fixtures/lint/clean/*.yml")
     copy_glob("lint", "data-", "data/*.yml")
     copy_glob("npm_text", "valid-", "tests/fixtures/npm/valid/*.txt")

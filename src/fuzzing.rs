@@ -97,6 +97,12 @@ pub fn inventory(data: &[u8]) {
     crate::rollout::fuzz_inventory(data);
 }
 
+/// Parses bytes as a Redfish firmware inventory (`$expand=.`), looks members up and maps their
+/// versions (delegates to [`crate::rollout::firmware::fuzz_firmware`]).
+pub fn firmware(data: &[u8]) {
+    crate::rollout::firmware::fuzz_firmware(data);
+}
+
 /// Lints bytes as an upgrade-dependency file and renders the findings in every format (delegates
 /// to [`crate::lint::fuzz_entry`]).
 pub fn lint(data: &[u8]) {
@@ -117,4 +123,5 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("npm_xml", npm_xml),
     ("inventory", inventory),
     ("lint", lint),
+    ("firmware", firmware),
 ];

@@ -51,6 +51,11 @@ pub const MAX_INVENTORY_NAME_LEN: usize = 256;
 pub const MAX_DURATION_SECS: u64 = 30 * 24 * 3600;
 /// Most maintenance windows in one `--windows` file.
 pub const MAX_WINDOWS: usize = 10_000;
+/// Largest Redfish firmware inventory (`--firmware-inventory`) read, in bytes. A server's
+/// expanded `FirmwareInventory` is tens of kilobytes.
+pub const MAX_FIRMWARE_INVENTORY_BYTES: usize = 16 * 1024 * 1024;
+/// Most members of one firmware inventory collection.
+pub const MAX_FIRMWARE_MEMBERS: usize = 10_000;
 /// Most rounds of route reconciliation between nodes on different versions (each round adds at
 /// least one shared stage to a node's route, so real clusters need two or three).
 pub const MAX_RECONCILE_ROUNDS: usize = 64;

@@ -30,7 +30,7 @@ use upgrade_planner::{npm, render};
     with --from-npm also not_ontap, mode_mismatch, unplaceable_release\n  \
     2  usage, invalid_document, search_limit; with --package also unreadable, not_rpm,\n     \
     truncated, malformed, unsupported_compressor, invalid_upgrade_deps; with --from-npm\n     \
-    also invalid_metadata, wrong_scheme\n\n\
+    also invalid_metadata, wrong_scheme; with --firmware-inventory also\n     invalid_firmware_inventory\n\n\
     The JSON error kinds are listed in full in the README (plan section).")]
 pub struct PlanArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
@@ -46,7 +46,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "PKG")]
     package: Option<PathBuf>,
     /// The installed version: V, V-BUILD, or an RPM release such as V-BUILD.el7.
-    #[arg(long, value_name = "VERSION", required_unless_present = "from_npm")]
+    #[arg(long, value_name = "VERSION", required_unless_present_any = ["from_npm", "firmware_inventory"])]
     from: Option<String>,
     /// The target version, resolved like --from (node V-BUILD if the file has it, else node V), or
     /// `latest` for the newest non-deprecated version the start can reach.
@@ -67,6 +67,13 @@ pub struct PlanArgs {
     /// Version scheme of the file (default: detected; OceanBase unless versions only parse as SemVer).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    /// The installed version from one server's Redfish firmware inventory (what GET
+    /// /redfish/v1/UpdateService/FirmwareInventory?$expand=. returns), instead of --from.
+    #[arg(long, value_name = "FILE", requires_all = ["component", "deps"], conflicts_with_all = ["from", "from_npm", "package"])]
+    firmware_inventory: Option<PathBuf>,
+    /// The firmware inventory member to read (its Id, Name or SoftwareId).
+    #[arg(long, value_name = "NAME", requires = "firmware_inventory")]
+    component: Option<String>,
 }
 
 pub fn run(args: PlanArgs) -> u8 {
@@ -110,7 +117,36 @@ pub fn run(args: PlanArgs) -> u8 {
     let Some(to) = args.to.clone().or(default_target.map(Target::Version)) else {
         return unreachable_usage(args.format);
     };
-    let from = args.from.clone().unwrap_or_default();
+    let mut firmware_note = None;
+    let from = match (&args.firmware_inventory, &args.component) {
+        (Some(file), Some(component)) => {
+            use upgrade_planner::rollout::firmware;
+            let read = firmware::read_file(file).and_then(|members| {
+                let m = firmware::find(&members, component)?;
+                let v = firmware::installed_version(&m.version, component, &graph)?;
+                Ok((v, m.version.clone()))
+            });
+            match read {
+                Ok((v, raw)) => {
+                    firmware_note = Some(format!(
+                        "--firmware-inventory: `{component}` is at `{raw}`, read as {v}"
+                    ));
+                    v
+                }
+                Err(e) => {
+                    return fail(
+                        args.format,
+                        PLAN_SCHEMA,
+                        "invalid_firmware_inventory",
+                        &e.to_string(),
+                        None,
+                        EXIT_INPUT,
+                    );
+                }
+            }
+        }
+        _ => args.from.clone().unwrap_or_default(),
+    };
     // What was asked for, as given: `--to`, else the package's VERSION-BUILD.
     let to_requested = match (&args.to, package_target) {
         (Some(Target::Latest), _) => "latest".to_string(),
@@ -136,6 +172,7 @@ pub fn run(args: PlanArgs) -> u8 {
             ]
             .into_iter()
             .flatten()
+            .chain(firmware_note.clone())
             .collect();
             // Two different builds that the file does not tell apart: the same node, 0 hops,
             // which must not read as "already there".

@@ -5,11 +5,10 @@ use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 use upgrade_planner::rollout::inventory::{Inventory, InventoryError, parse_duration};
-use upgrade_planner::rollout::packages;
+use upgrade_planner::rollout::requests::{self, Dialect, HandoffOptions, REQUESTS_SCHEMA};
 use upgrade_planner::rollout::windows::{WindowSpec, windows_from_path};
-use upgrade_planner::rollout::{
-    ROLLOUT_SCHEMA, RolloutError, RolloutRequest, handoff, plan_rollout,
-};
+use upgrade_planner::rollout::{ROLLOUT_SCHEMA, RolloutError, RolloutRequest, plan_rollout};
+use upgrade_planner::rollout::{firmware, packages};
 use upgrade_planner::{DepGraph, Objective, VersionScheme, render};
 
 /// Output formats of `rollout`.
@@ -22,10 +21,35 @@ pub enum RolloutFormat {
     Json,
     /// A runbook with a checkbox per step.
     Markdown,
-    /// For each stage, the Pulp consumer-group content install request body.
+    /// HPE iLO requests per server: iLO Repository uploads, maintenance windows, Update Task
+    /// Queue entries (or an install set with --installset).
+    RedfishHpe,
+    /// DMTF Redfish requests per server: SimpleUpdate with the operation apply time, then
+    /// ComputerSystem.Reset.
+    RedfishDmtf,
+    /// Pulp 2 consumer content install requests, per node in rollout order.
+    Pulp,
+    /// PowerStore software package install calls, per stage and window.
+    Powerstore,
+    /// Deprecated: an alias of `pulp` (prints a notice on stderr).
     PulpUnits,
-    /// For each stage, a Redfish install-set body whose Sequence lists the component files in order.
+    /// Deprecated: an alias of `redfish-hpe --installset` (prints a notice on stderr).
     RedfishInstallset,
+}
+
+impl RolloutFormat {
+    /// The request-plan dialect, for the hand-off formats.
+    fn dialect(self) -> Option<Dialect> {
+        match self {
+            RolloutFormat::RedfishHpe | RolloutFormat::RedfishInstallset => {
+                Some(Dialect::RedfishHpe)
+            }
+            RolloutFormat::RedfishDmtf => Some(Dialect::RedfishDmtf),
+            RolloutFormat::Pulp | RolloutFormat::PulpUnits => Some(Dialect::Pulp),
+            RolloutFormat::Powerstore => Some(Dialect::PowerStore),
+            RolloutFormat::Text | RolloutFormat::Json | RolloutFormat::Markdown => None,
+        }
+    }
 }
 
 impl RolloutFormat {
@@ -51,13 +75,20 @@ impl RolloutFormat {
     upgrade-planner rollout --deps deps.yml --cluster c.json --to 4.3.0.0 --window 4h\n  \
     upgrade-planner rollout --deps deps.yml --cluster c.yml --to latest --format markdown\n  \
     upgrade-planner rollout --deps deps.yml --cluster c.yml --to 4.3.0.0 --only node-1,node-2\n  \
-    upgrade-planner rollout --deps deps.yml --cluster c.yml --to 4.3.0.0 --packages rpms/\n\n\
+    upgrade-planner rollout --deps deps.yml --cluster c.yml --to 4.3.0.0 --packages rpms/\n  \
+    upgrade-planner rollout --deps deps.yml --cluster c.yml --to 4.3.0.0 --packages rpms/ \\\n      \
+    --format redfish-hpe --image-base-url https://repo.example/ob --windows w.json\n  \
+    upgrade-planner rollout --deps deps.yml --cluster c.yml --to 4.3.0.0 --format pulp \\\n      \
+    --endpoint-url https://pulp.example\n\n\
     Exit codes:\n  \
     0  planned, and every step fits the windows\n  \
     1  refused: unknown_target, deprecated_target, unknown_version, past_target, no_route,\n     \
     cannot_converge, subset_order, missing_packages; or some steps do not fit the windows\n  \
     2  usage error, unreadable or invalid input: invalid_document, invalid_inventory,\n     \
-    invalid_windows, unknown_node, invalid_packages")]
+    invalid_windows, unknown_node, invalid_packages, invalid_firmware_inventory\n\n\
+    Hand-off formats (schema upgrade-planner/requests/v1): redfish-hpe, redfish-dmtf, pulp,\n\
+    powerstore; pulp-units and redfish-installset are deprecated aliases of pulp and\n\
+    redfish-hpe --installset.")]
 pub struct RolloutArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
     #[arg(long, value_name = "FILE")]
@@ -86,6 +117,29 @@ pub struct RolloutArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = RolloutFormat::Text)]
     format: RolloutFormat,
+    /// Redfish: where the BMCs fetch packages (the package's file name is appended to the URL).
+    #[arg(long, value_name = "URL")]
+    image_base_url: Option<String>,
+    /// redfish-hpe: one install set per server (and window) instead of Update Task Queue entries.
+    #[arg(long)]
+    installset: bool,
+    /// pulp: install on a consumer group for runs of members the order rules let go together.
+    #[arg(long)]
+    group_parallel: bool,
+    /// powerstore: the software package id (`ID` for every stage, or `STAGE=ID`; repeatable).
+    #[arg(long, value_name = "[STAGE=]ID")]
+    package_id: Vec<String>,
+    /// pulp: the Pulp server; powerstore: the cluster's management address.
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// Installed versions from Redfish firmware inventories (what GET
+    /// /redfish/v1/UpdateService/FirmwareInventory?$expand=. returns): a file (one node) or a
+    /// directory with NODE.json per node. Nodes may then leave out `version`.
+    #[arg(long, value_name = "PATH", requires = "component")]
+    firmware_inventory: Option<PathBuf>,
+    /// The firmware inventory member to read (its Id, Name or SoftwareId).
+    #[arg(long, value_name = "NAME", requires = "firmware_inventory")]
+    component: Option<String>,
     /// What each node's route minimises first.
     #[arg(long, value_enum, default_value_t = Objective::Hops)]
     objective: Objective,
@@ -116,15 +170,50 @@ fn parse_window(s: &str) -> Result<Duration, String> {
 
 pub fn run(args: RolloutArgs) -> u8 {
     let ef = args.format.error_format();
+    // Errors are documents of the schema the command would have written.
+    let schema = if args.format.dialect().is_some() {
+        REQUESTS_SCHEMA
+    } else {
+        ROLLOUT_SCHEMA
+    };
     let graph = match DepGraph::from_path(&args.deps, args.scheme) {
         Ok(g) => g,
-        Err(e) => return super::load_failure(ef, ROLLOUT_SCHEMA, &e),
+        Err(e) => return super::load_failure(ef, schema, &e),
     };
-    let inv = match Inventory::from_path(&args.cluster) {
+    let mut inv = match Inventory::from_path_with(&args.cluster, args.firmware_inventory.is_none())
+    {
         Ok(i) => i,
-        Err(e) => return input_failure(ef, "invalid_inventory", &e),
+        Err(e) => return input_failure(ef, schema, "invalid_inventory", &e),
     };
+    match args.format {
+        RolloutFormat::PulpUnits => super::print_err(
+            "warning: --format pulp-units is deprecated and now writes --format pulp (per-node \
+             consumer requests); see docs/rollout.md",
+        ),
+        RolloutFormat::RedfishInstallset => super::print_err(
+            "warning: --format redfish-installset is deprecated and now writes --format \
+             redfish-hpe --installset (one install set per server); see docs/rollout.md",
+        ),
+        _ => {}
+    }
+    let mut targets = std::collections::HashMap::new();
+    if let (Some(path), Some(component)) = (&args.firmware_inventory, &args.component) {
+        match firmware_versions(path, component, &graph, &mut inv) {
+            Ok(t) => targets = t,
+            Err(e) => {
+                return fail(
+                    ef,
+                    schema,
+                    "invalid_firmware_inventory",
+                    &e.to_string(),
+                    None,
+                    EXIT_INPUT,
+                );
+            }
+        }
+    }
     let mut request = RolloutRequest::new(&args.to);
+    request.leaders_first = args.format == RolloutFormat::Powerstore;
     request.objective = args.objective;
     request.only = args.only.clone();
     if let Some(d) = args.window {
@@ -133,12 +222,12 @@ pub fn run(args: RolloutArgs) -> u8 {
     if let Some(path) = &args.windows {
         match windows_from_path(path) {
             Ok(list) => request.windows = Some(WindowSpec::List(list)),
-            Err(e) => return input_failure(ef, "invalid_windows", &e),
+            Err(e) => return input_failure(ef, schema, "invalid_windows", &e),
         }
     }
     let rollout = match plan_rollout(&graph, &inv, &request) {
         Ok(r) => r,
-        Err(e) => return rollout_failure(ef, &e),
+        Err(e) => return rollout_failure(ef, schema, &e),
     };
     let mut rollout = rollout;
     if let Some(dir) = &args.packages {
@@ -147,7 +236,7 @@ pub fn run(args: RolloutArgs) -> u8 {
             Err(e) => {
                 return fail(
                     ef,
-                    ROLLOUT_SCHEMA,
+                    schema,
                     "invalid_packages",
                     &e.to_string(),
                     None,
@@ -160,7 +249,7 @@ pub fn run(args: RolloutArgs) -> u8 {
             Err(e) => {
                 return fail(
                     ef,
-                    ROLLOUT_SCHEMA,
+                    schema,
                     "invalid_packages",
                     &e.to_string(),
                     None,
@@ -191,7 +280,7 @@ pub fn run(args: RolloutArgs) -> u8 {
             });
             return fail(
                 ef,
-                ROLLOUT_SCHEMA,
+                schema,
                 "missing_packages",
                 &message,
                 Some(details),
@@ -203,8 +292,32 @@ pub fn run(args: RolloutArgs) -> u8 {
         RolloutFormat::Json => print_json(&rollout),
         RolloutFormat::Text => print_out(&render::rollout::to_text(&rollout)),
         RolloutFormat::Markdown => print_out(&render::rollout::to_markdown(&rollout)),
-        RolloutFormat::PulpUnits => print_json(&handoff::pulp_units(&rollout)),
-        RolloutFormat::RedfishInstallset => print_json(&handoff::redfish_installset(&rollout)),
+        format => {
+            let Some(dialect) = format.dialect() else {
+                return EXIT_OK;
+            };
+            let options = HandoffOptions {
+                image_base_url: args.image_base_url.clone(),
+                installset: args.installset || format == RolloutFormat::RedfishInstallset,
+                group_parallel: args.group_parallel,
+                package_ids: args
+                    .package_id
+                    .iter()
+                    .map(|p| match p.split_once('=') {
+                        Some((stage, id)) => (Some(stage.to_string()), id.to_string()),
+                        None => (None, p.clone()),
+                    })
+                    .collect(),
+                endpoint_url: args.endpoint_url.clone(),
+                targets,
+            };
+            match requests::build(dialect, &rollout, &inv, &options) {
+                Ok(plan) => print_json(&plan),
+                Err(e) => {
+                    return fail(ef, schema, e.kind(), &e.to_string(), None, EXIT_INPUT);
+                }
+            }
+        }
     }
     if rollout.unscheduled.is_empty() {
         EXIT_OK
@@ -220,7 +333,41 @@ pub fn run(args: RolloutArgs) -> u8 {
     }
 }
 
-fn input_failure(format: Format, kind: &str, e: &InventoryError) -> u8 {
+/// Sets each node's installed version from its firmware inventory (`--firmware-inventory`) and
+/// returns the members' `@odata.id` by node (DMTF `Targets`).
+fn firmware_versions(
+    path: &std::path::Path,
+    component: &str,
+    graph: &DepGraph,
+    inv: &mut Inventory,
+) -> Result<std::collections::HashMap<String, String>, firmware::FirmwareError> {
+    let count = inv.nodes.len();
+    let mut targets = std::collections::HashMap::new();
+    let mut missing = Vec::new();
+    for node in &mut inv.nodes {
+        match firmware::file_for(path, &node.name, count)? {
+            Some(file) => {
+                let members = firmware::read_file(&file)?;
+                let member = firmware::find(&members, component)?;
+                node.version = firmware::installed_version(&member.version, component, graph)?;
+                targets.insert(node.name.clone(), member.odata_id.clone());
+            }
+            None if node.version.is_empty() => missing.push(node.name.clone()),
+            None => {}
+        }
+    }
+    if missing.is_empty() {
+        Ok(targets)
+    } else {
+        Err(firmware::FirmwareError::Layout(format!(
+            "no firmware inventory file in `{}` and no `version` for: {} (write NODE.json for each)",
+            path.display(),
+            missing.join(", ")
+        )))
+    }
+}
+
+fn input_failure(format: Format, schema: &str, kind: &str, e: &InventoryError) -> u8 {
     let details = match e {
         InventoryError::Invalid { file, diagnostics } => {
             Some(super::diagnostics_details(file.as_deref(), diagnostics))
@@ -236,24 +383,17 @@ fn input_failure(format: Format, kind: &str, e: &InventoryError) -> u8 {
         InventoryError::Invalid { .. } => format!("{what}: {e}"),
         InventoryError::Io { .. } => e.to_string(),
     };
-    fail(format, ROLLOUT_SCHEMA, kind, &message, details, EXIT_INPUT)
+    fail(format, schema, kind, &message, details, EXIT_INPUT)
 }
 
-fn rollout_failure(format: Format, e: &RolloutError) -> u8 {
+fn rollout_failure(format: Format, schema: &str, e: &RolloutError) -> u8 {
     let details = serde_json::to_value(ErrorDetails(e)).ok();
     let exit = if e.is_input_error() {
         EXIT_INPUT
     } else {
         EXIT_REFUSED
     };
-    fail(
-        format,
-        ROLLOUT_SCHEMA,
-        e.kind(),
-        &e.to_string(),
-        details,
-        exit,
-    )
+    fail(format, schema, e.kind(), &e.to_string(), details, exit)
 }
 
 /// The structured fields of a refusal, merged into the JSON `error` object.
@@ -291,7 +431,7 @@ impl serde::Serialize for ErrorDetails<'_> {
             }
             RolloutError::CannotConverge(d) => json!({
                 "node": d.node, "version": d.version, "stage": d.stage, "needed_by": d.needed_by,
-                "route": d.route, "reason": d.reason
+                "route": d.route, "reason": d.reason, "only_advice": d.advice
             }),
             RolloutError::UnknownNodes { names, known } => {
                 json!({"unknown": names, "known": known})

@@ -155,6 +155,28 @@ pub fn to_text(r: &Rollout) -> String {
         ]);
     }
     out.push_str(&table(&rows, 2));
+    out.push_str(&format!("\n{h}Nodes{h:#}\n"));
+    let mut rows = vec![vec![
+        ("NODE".to_string(), h),
+        ("ROLE".to_string(), h),
+        ("ZONE".to_string(), h),
+        ("INSTALLED".to_string(), h),
+        ("STAGES".to_string(), h),
+    ]];
+    for n in &r.nodes {
+        let stages = match skip_reason(r, n) {
+            Some(why) => (format!("skipped: {why}"), style::DIM),
+            None => (n.route.stages.join(" -> "), style::PLAIN),
+        };
+        rows.push(vec![
+            (n.name.clone(), style::PLAIN),
+            (n.role.to_string(), style::PLAIN),
+            (n.zone.clone().unwrap_or_else(|| "-".into()), style::PLAIN),
+            (n.route.installed.clone(), style::PLAIN),
+            stages,
+        ]);
+    }
+    out.push_str(&table(&rows, 2));
     out.push_str(&format!("\n{h}Steps{h:#}\n"));
     let windows = !r.windows.is_empty() || !r.unscheduled.is_empty();
     let mut head = vec![("#".to_string(), h)];
@@ -202,6 +224,37 @@ pub fn to_text(r: &Rollout) -> String {
     out
 }
 
+/// Why a node takes no step in this rollout, or `None` when it does.
+fn skip_reason(r: &Rollout, n: &crate::rollout::NodeSummary) -> Option<String> {
+    if !n.selected {
+        return Some("left out by --only".to_string());
+    }
+    if n.route.stages.is_empty() {
+        return Some(format!("already at {}", n.route.start));
+    }
+    let upgraded = r.stages.iter().any(|s| s.nodes.contains(&n.name));
+    (!upgraded).then(|| "no stage of this rollout".to_string())
+}
+
+/// [`md_code`] for a table cell: `|` escaped as `\|` so that the cell does not split (GFM tables;
+/// outside tables a backslash in a code span would show).
+pub fn md_cell_code(text: &str) -> String {
+    md_code(text).replace('|', "\\|")
+}
+
+/// Inline code that survives any node name: a backtick fence longer than any run of backticks
+/// in the text (CommonMark), padded when the text starts or ends with a backtick.
+pub fn md_code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// The rollout as a Markdown runbook: a checkbox per step, grouped by window and stage.
 pub fn to_markdown(r: &Rollout) -> String {
     let mut out = format!("# {}\n\n", header(r));
@@ -209,7 +262,7 @@ pub fn to_markdown(r: &Rollout) -> String {
         out.push_str(&format!(
             "Only these nodes: {}.\n\n",
             only.iter()
-                .map(|n| format!("`{n}`"))
+                .map(|n| md_code(n))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -227,8 +280,38 @@ pub fn to_markdown(r: &Rollout) -> String {
             if s.nodes.is_empty() {
                 "-".to_string()
             } else {
-                s.nodes.join(", ")
+                s.nodes
+                    .iter()
+                    .map(|n| md_cell_code(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
+        ));
+    }
+    out.push_str(
+        "\n## Nodes\n\n| Node | Role | Zone | Installed | Stages |\n|---|---|---|---|---|\n",
+    );
+    for n in &r.nodes {
+        let stages = match skip_reason(r, n) {
+            Some(why) => format!("skipped: {why}"),
+            None => n
+                .route
+                .stages
+                .iter()
+                .map(|s| md_cell_code(s))
+                .collect::<Vec<_>>()
+                .join(" → "),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            md_cell_code(&n.name),
+            n.role,
+            n.zone
+                .as_deref()
+                .map(md_cell_code)
+                .unwrap_or_else(|| "-".into()),
+            md_cell_code(&n.route.installed),
+            stages
         ));
     }
     let mut current: Option<(Option<usize>, bool)> = None;
@@ -260,9 +343,9 @@ pub fn to_markdown(r: &Rollout) -> String {
         }
         let d = detail(s);
         out.push_str(&format!(
-            "- [ ] {}. `{}`: {}{} (~{})\n",
+            "- [ ] {}. {}: {}{} (~{})\n",
             s.index,
-            s.node,
+            md_code(&s.node),
             s.action,
             if d.is_empty() {
                 String::new()
@@ -301,4 +384,18 @@ pub fn missing_text(missing: &[MissingPackage]) -> String {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{md_cell_code, md_code};
+
+    #[test]
+    fn node_names_stay_one_code_span_and_one_cell() {
+        assert_eq!(md_code("db-1"), "`db-1`");
+        assert_eq!(md_code("a|b"), "`a|b`");
+        assert_eq!(md_cell_code("a|b"), "`a\\|b`");
+        assert_eq!(md_code("x`y"), "``x`y``");
+        assert_eq!(md_code("`z"), "`` `z ``");
+    }
 }

@@ -34,7 +34,17 @@ pub const DEFAULT_PACKAGE: &str = "oceanbase-ce";
 /// Keys allowed at the top level of an inventory.
 pub const TOP_KEYS: [&str; 3] = ["cluster", "package", "nodes"];
 /// Keys allowed in a node.
-pub const NODE_KEYS: [&str; 6] = ["name", "role", "joined", "version", "zone", "estimates"];
+pub const NODE_KEYS: [&str; 9] = [
+    "name",
+    "role",
+    "joined",
+    "version",
+    "zone",
+    "estimates",
+    "consumer_id",
+    "bmc",
+    "appliance_id",
+];
 /// Keys allowed in a node's `estimates`.
 pub const ESTIMATE_KEYS: [&str; 4] = ["install_binary", "run_upgrade_scripts", "reboot", "verify"];
 
@@ -143,6 +153,12 @@ pub struct ClusterNode {
     pub estimates: Estimates,
     /// Where the node's entry is.
     pub span: Span,
+    /// The node's Pulp consumer id (`rollout --format pulp`).
+    pub consumer_id: Option<String>,
+    /// The base URL of the server's BMC (`https://ilo-node-1.example`; `--format redfish-*`).
+    pub bmc: Option<String>,
+    /// The PowerStore appliance id (`A1`; `--format powerstore`).
+    pub appliance_id: Option<String>,
 }
 
 /// A validated cluster inventory.
@@ -388,8 +404,18 @@ pub fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
 impl Inventory {
     /// Loads an inventory from a YAML or JSON file.
     pub fn from_path(path: &Path) -> Result<Inventory, InventoryError> {
+        Self::from_path_with(path, true)
+    }
+
+    /// Loads an inventory whose nodes may leave out `version` when `version_required` is false
+    /// (their installed version comes from elsewhere, such as a Redfish firmware inventory; such
+    /// nodes get an empty `version` to fill in).
+    pub fn from_path_with(
+        path: &Path,
+        version_required: bool,
+    ) -> Result<Inventory, InventoryError> {
         let src = read_text(path)?;
-        Self::parse(&src).map_err(|e| match e {
+        Self::parse_with(&src, version_required).map_err(|e| match e {
             InventoryError::Invalid { diagnostics, .. } => InventoryError::Invalid {
                 file: Some(path.to_path_buf()),
                 diagnostics,
@@ -400,8 +426,13 @@ impl Inventory {
 
     /// Reads and validates an inventory from YAML or JSON text.
     pub fn parse(src: &str) -> Result<Inventory, InventoryError> {
+        Self::parse_with(src, true)
+    }
+
+    /// [`Inventory::parse`], with `version` optional on nodes when `version_required` is false.
+    pub fn parse_with(src: &str, version_required: bool) -> Result<Inventory, InventoryError> {
         let mut diags = Vec::new();
-        let inv = read(src, &mut diags);
+        let inv = read(src, &mut diags, version_required);
         match inv {
             Some(inv) if !diags.iter().any(Diagnostic::is_error) => Ok(inv),
             _ => Err(InventoryError::Invalid {
@@ -427,7 +458,7 @@ impl Inventory {
     }
 }
 
-fn read(src: &str, diags: &mut Vec<Diagnostic>) -> Option<Inventory> {
+fn read(src: &str, diags: &mut Vec<Diagnostic>, version_required: bool) -> Option<Inventory> {
     let root = match yaml::parse(src) {
         Ok(Some(root)) => root,
         Ok(None) => {
@@ -489,7 +520,10 @@ fn read(src: &str, diags: &mut Vec<Diagnostic>) -> Option<Inventory> {
         ));
         return None;
     }
-    let nodes: Vec<ClusterNode> = items.iter().filter_map(|n| read_node(n, diags)).collect();
+    let nodes: Vec<ClusterNode> = items
+        .iter()
+        .filter_map(|n| read_node(n, diags, version_required))
+        .collect();
     check_cluster(&nodes, nodes_node.span, diags);
     Some(Inventory {
         cluster,
@@ -498,7 +532,11 @@ fn read(src: &str, diags: &mut Vec<Diagnostic>) -> Option<Inventory> {
     })
 }
 
-fn read_node(item: &Node, diags: &mut Vec<Diagnostic>) -> Option<ClusterNode> {
+fn read_node(
+    item: &Node,
+    diags: &mut Vec<Diagnostic>,
+    version_required: bool,
+) -> Option<ClusterNode> {
     let fields = Fields::read(item, &NODE_KEYS, "a node", diags)?;
     let required = |key: &str, diags: &mut Vec<Diagnostic>| {
         let v = fields.get(key);
@@ -538,7 +576,11 @@ fn read_node(item: &Node, diags: &mut Vec<Diagnostic>) -> Option<ClusterNode> {
         }
     });
     let joined = required("joined", diags).and_then(|n| read_joined(n, diags));
-    let version = required("version", diags).and_then(|n| name_text(n, "version", diags));
+    let version = if version_required || fields.get("version").is_some() {
+        required("version", diags).and_then(|n| name_text(n, "version", diags))
+    } else {
+        Some(String::new())
+    };
     let zone = fields.get("zone").and_then(|n| name_text(n, "zone", diags));
     let estimates = match fields.get("estimates") {
         None => Some(Estimates::default()),
@@ -552,6 +594,13 @@ fn read_node(item: &Node, diags: &mut Vec<Diagnostic>) -> Option<ClusterNode> {
         zone,
         estimates: estimates?,
         span: item.span,
+        consumer_id: fields
+            .get("consumer_id")
+            .and_then(|n| name_text(n, "consumer_id", diags)),
+        bmc: fields.get("bmc").and_then(|n| name_text(n, "bmc", diags)),
+        appliance_id: fields
+            .get("appliance_id")
+            .and_then(|n| name_text(n, "appliance_id", diags)),
     })
 }
 

@@ -6,7 +6,9 @@
 //! * [`steps`]: typed steps (`install_binary`, `run_upgrade_scripts`, `reboot`, `verify`).
 //! * [`windows`]: packing steps into maintenance windows without reordering them.
 //! * [`packages`]: resolving `install_binary` steps to real packages through a [`packages::PackageSource`].
-//! * [`handoff`]: bodies for Pulp and Redfish; text and Markdown live in [`crate::render::rollout`].
+//! * [`requests`]: request plans per endpoint for HPE iLO and DMTF Redfish, Pulp and PowerStore;
+//!   text and Markdown live in [`crate::render::rollout`].
+//! * [`firmware`]: a Redfish firmware inventory as a node's installed version.
 //!
 //! ```
 //! use upgrade_planner::DepGraph;
@@ -25,11 +27,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod handoff;
+pub mod firmware;
 pub mod inventory;
 pub mod order;
 pub mod packages;
 pub mod reconcile;
+pub mod requests;
 pub mod steps;
 pub mod windows;
 
@@ -56,6 +59,9 @@ pub struct RolloutRequest {
     pub windows: Option<WindowSpec>,
     /// The planner's objective for every node's route.
     pub objective: Objective,
+    /// Order every stage primary first, secondary second, whatever the zones (PowerStore's rule;
+    /// zones then order only the other nodes). Default: zones go together (see [`order`]).
+    pub leaders_first: bool,
 }
 
 impl RolloutRequest {
@@ -70,6 +76,7 @@ impl RolloutRequest {
             only: None,
             windows: None,
             objective: Objective::Hops,
+            leaders_first: false,
         }
     }
 
@@ -253,18 +260,7 @@ pub enum RolloutError {
 }
 
 /// Why a node cannot converge with the others (see [`RolloutError::CannotConverge`]).
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error(
-    "the nodes cannot converge: node `{node}` (at `{version}`) cannot pass through stage `{stage}`, \
-     where {} the binary ({reason}); its own route is {}. Upgrade `{node}` on its own \
-     (leave it out with --only) or bring the other nodes to a common version first",
-    match needed_by.as_slice() {
-        [] => "other nodes install".to_string(),
-        [one] => format!("`{one}` installs"),
-        many => format!("{} install", many.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
-    },
-    route.join(" -> ")
-)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Divergence {
     /// The node that cannot follow.
     pub node: String,
@@ -278,7 +274,56 @@ pub struct Divergence {
     pub route: Vec<String>,
     /// Why (the planner's explanation).
     pub reason: String,
+    /// An `--only` subset that was planned successfully (the other nodes without this one, or
+    /// this node alone), when one exists.
+    pub advice: Option<Vec<String>>,
 }
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let who = match self.needed_by.as_slice() {
+            [] => "other nodes install".to_string(),
+            [one] => format!("`{one}` installs"),
+            many => format!(
+                "{} install",
+                many.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        write!(
+            f,
+            "the nodes cannot converge: node `{}` (at `{}`) cannot pass through stage `{}`, where {who} \
+             the binary ({}); its own route is {}. ",
+            self.node,
+            self.version,
+            self.stage,
+            self.reason,
+            self.route.join(" -> ")
+        )?;
+        match &self.advice {
+            Some(only) if only.len() == 1 && only.first() == Some(&self.node) => write!(
+                f,
+                "Upgrade `{}` on its own first (--only {}), then plan the others again",
+                self.node, self.node
+            ),
+            Some(only) => write!(
+                f,
+                "Leave `{}` out of this rollout (--only {}) and upgrade it on its own later, or \
+                 bring the nodes to a common version first",
+                self.node,
+                only.join(",")
+            ),
+            None => f.write_str(
+                "No subset with or without it can be planned either: bring the nodes to a common \
+                 version first (upgrade them one by one with `plan`)",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Divergence {}
 
 fn list(prefix: &str, items: &[String]) -> String {
     if items.is_empty() {
@@ -322,15 +367,37 @@ pub fn plan_rollout(
     inv: &Inventory,
     request: &RolloutRequest,
 ) -> Result<Rollout, RolloutError> {
+    plan_with_advice(graph, inv, request, true)
+}
+
+/// [`plan_rollout`]; when `advise`, a `cannot_converge` refusal is given an `--only` subset that
+/// was planned successfully (tried here, so the advice is known to work).
+fn plan_with_advice(
+    graph: &DepGraph,
+    inv: &Inventory,
+    request: &RolloutRequest,
+    advise: bool,
+) -> Result<Rollout, RolloutError> {
     if inv.nodes.is_empty() {
         return Err(RolloutError::EmptyCluster);
     }
-    let rec = reconcile::reconcile(graph, inv, &request.to, request.objective)?;
-    let order = order::cluster_order(inv);
-    let positions = order::positions(inv);
+    let order = if request.leaders_first {
+        order::leaders_first_order(inv)
+    } else {
+        order::cluster_order(inv)
+    };
+    let positions = order::positions_in(&order, inv.nodes.len());
     let selected = select(inv, request.only.as_deref())?;
+    let rec = match reconcile::reconcile(graph, inv, &request.to, request.objective, &selected) {
+        Ok(rec) => rec,
+        Err(RolloutError::CannotConverge(mut d)) if advise => {
+            d.advice = advice(graph, inv, request, &order, &selected, &d.node);
+            return Err(RolloutError::CannotConverge(d));
+        }
+        Err(e) => return Err(e),
+    };
     if request.only.is_some() {
-        check_subset(graph, inv, &rec, &selected)?;
+        check_subset(graph, inv, &rec, &selected, &positions)?;
     }
     let mut steps = build_steps(inv, &rec, &order, &selected);
     let (windows, unscheduled, reason, needed) = match &request.windows {
@@ -413,6 +480,32 @@ pub fn plan_rollout(
     })
 }
 
+/// An `--only` subset that plans successfully when `node` cannot converge: the selected nodes
+/// without it, else `node` alone. `None` when neither plans.
+fn advice(
+    graph: &DepGraph,
+    inv: &Inventory,
+    request: &RolloutRequest,
+    order: &[usize],
+    selected: &[bool],
+    node: &str,
+) -> Option<Vec<String>> {
+    let names = |keep: &dyn Fn(&str) -> bool| -> Vec<String> {
+        order
+            .iter()
+            .filter(|&&i| selected.get(i).copied().unwrap_or(false))
+            .filter_map(|&i| inv.nodes.get(i).map(|n| n.name.clone()))
+            .filter(|n| keep(n))
+            .collect()
+    };
+    let without = names(&|n| n != node);
+    let alone = names(&|n| n == node);
+    [without, alone].into_iter().find(|only| {
+        !only.is_empty()
+            && plan_with_advice(graph, inv, &request.clone().only(only.clone()), false).is_ok()
+    })
+}
+
 /// Which nodes take part: all, or the `--only` names (every name must exist).
 fn select(inv: &Inventory, only: Option<&[String]>) -> Result<Vec<bool>, RolloutError> {
     let Some(names) = only else {
@@ -448,8 +541,8 @@ fn check_subset(
     inv: &Inventory,
     rec: &Reconciled,
     selected: &[bool],
+    positions: &[usize],
 ) -> Result<(), RolloutError> {
-    let positions = order::positions(inv);
     let leaders: Vec<usize> = [inv.primary(), inv.secondary()]
         .into_iter()
         .flatten()
@@ -561,6 +654,7 @@ mod tests {
             release: release.into(),
             file: format!("oceanbase-ce-{version}-{release}.x86_64.rpm"),
             digests_ok: ok,
+            ..CandidatePackage::default()
         }
     }
 

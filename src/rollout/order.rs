@@ -47,10 +47,38 @@ pub fn cluster_order(inv: &Inventory) -> Vec<usize> {
     groups.into_iter().flat_map(|(_, m)| m).collect()
 }
 
+/// PowerStore's strict rule: the primary first, the secondary second, whatever the zones; then
+/// the other nodes in [`cluster_order`] (zones order only the rest).
+///
+/// ```
+/// use upgrade_planner::rollout::{inventory::Inventory, order::leaders_first_order};
+/// let inv = Inventory::parse("nodes:\n\
+///   - {name: a, role: member, joined: 1, version: 1, zone: za}\n\
+///   - {name: s, role: secondary, joined: 3, version: 1, zone: zb}\n\
+///   - {name: p, role: primary, joined: 2, version: 1, zone: za}\n")?;
+/// let names: Vec<_> = leaders_first_order(&inv).into_iter().map(|i| inv.nodes[i].name.as_str()).collect();
+/// assert_eq!(names, ["p", "s", "a"]);
+/// # Ok::<(), upgrade_planner::rollout::inventory::InventoryError>(())
+/// ```
+pub fn leaders_first_order(inv: &Inventory) -> Vec<usize> {
+    let leaders: Vec<usize> = [inv.primary(), inv.secondary()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let rest = cluster_order(inv)
+        .into_iter()
+        .filter(|i| !leaders.contains(i));
+    leaders.iter().copied().chain(rest).collect()
+}
+
 /// For each node (by inventory index), its position in [`cluster_order`].
 pub fn positions(inv: &Inventory) -> Vec<usize> {
-    let order = cluster_order(inv);
-    let mut pos = vec![0; inv.nodes.len()];
+    positions_in(&cluster_order(inv), inv.nodes.len())
+}
+
+/// For each of `len` nodes (by inventory index), its position in `order`.
+pub fn positions_in(order: &[usize], len: usize) -> Vec<usize> {
+    let mut pos = vec![0; len];
     for (p, &i) in order.iter().enumerate() {
         if let Some(slot) = pos.get_mut(i) {
             *slot = p;

@@ -18,7 +18,7 @@ use std::cmp::Ordering;
 use thiserror::Error;
 
 /// A package a source offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct CandidatePackage {
     /// `Name` from the package header.
     pub name: String,
@@ -30,6 +30,14 @@ pub struct CandidatePackage {
     pub file: String,
     /// Whether every digest in the package verified against its payload and header.
     pub digests_ok: bool,
+    /// `Arch` from the header (`x86_64`), when the source knows it.
+    pub arch: Option<String>,
+    /// `Epoch` from the header, when the package has one.
+    pub epoch: Option<u64>,
+    /// The file's size in bytes, when the source knows it (uploads in sections need it).
+    pub size: Option<u64>,
+    /// The HPE component signature file beside the package (`NAME.compsig`), if there is one.
+    pub compsig: Option<String>,
 }
 
 impl CandidatePackage {
@@ -100,6 +108,10 @@ impl RpmDirectory {
             match result {
                 Ok(record) => out.packages.push(CandidatePackage {
                     digests_ok: record.first_mismatch().is_none(),
+                    arch: Some(record.arch.clone()),
+                    epoch: record.epoch,
+                    size: Some(record.file_size),
+                    compsig: compsig_beside(path),
                     name: record.name,
                     version: record.version,
                     release: record.release,
@@ -111,6 +123,13 @@ impl RpmDirectory {
         }
         Ok(out)
     }
+}
+
+/// The HPE component signature beside `path` (same name with the extension `.compsig`), when it is
+/// a regular file.
+fn compsig_beside(path: &std::path::Path) -> Option<String> {
+    let sig = path.with_extension("compsig");
+    sig.is_file().then(|| sig.display().to_string())
 }
 
 impl PackageSource for RpmDirectory {
@@ -248,6 +267,10 @@ pub fn resolve(
                 pkg.release = Some(c.release.clone());
                 pkg.file = Some(c.file.clone());
                 pkg.resolved = true;
+                pkg.arch = c.arch.clone();
+                pkg.epoch = c.epoch;
+                pkg.size = c.size;
+                pkg.compsig = c.compsig.clone();
             }
             Err(reason) => {
                 if let Some(m) = missing
@@ -282,6 +305,7 @@ mod tests {
             release: release.into(),
             file: format!("oceanbase-ce-{version}-{release}.x86_64.rpm"),
             digests_ok: ok,
+            ..CandidatePackage::default()
         }
     }
 

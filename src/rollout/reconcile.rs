@@ -76,13 +76,17 @@ struct Work {
     shared: Vec<NodeIndex>,
 }
 
-/// Plans every node's route to `to` and reconciles them onto shared stages.
+/// Plans every node's route to `to` and reconciles the routes of the `selected` nodes (by
+/// inventory index; `--only`) onto shared stages. Nodes left out keep their own route: they take
+/// no part in this rollout, so their stages neither join the cluster's nor block convergence.
 pub fn reconcile(
     graph: &DepGraph,
     inv: &Inventory,
     to: &Target,
     objective: Objective,
+    selected: &[bool],
 ) -> Result<Reconciled, RolloutError> {
+    let is_selected = |i: usize| selected.get(i).copied().unwrap_or(false);
     let version = |ix: NodeIndex| &graph.node(ix).version;
     let name = |ix: NodeIndex| graph.node(ix).version.as_str().to_string();
     let mut starts = Vec::with_capacity(inv.nodes.len());
@@ -149,15 +153,18 @@ pub fn reconcile(
     }
     let mut rounds = 0;
     loop {
-        let merged = merged_stages(graph, &work);
+        let merged = merged_stages(graph, &work, selected);
         let mut owners: HashMap<NodeIndex, Vec<String>> = HashMap::new();
-        for (i, w) in work.iter().enumerate() {
+        for (i, w) in work.iter().enumerate().filter(|&(i, _)| is_selected(i)) {
             for &s in &w.stages {
                 owners.entry(s).or_default().push(node_name(inv, i));
             }
         }
         let mut changed = false;
         for (i, w) in work.iter_mut().enumerate() {
+            if !is_selected(i) {
+                continue;
+            }
             let needed: Vec<NodeIndex> = merged
                 .iter()
                 .copied()
@@ -192,6 +199,7 @@ pub fn reconcile(
                         needed_by: owners.get(&blocked).cloned().unwrap_or_default(),
                         route: w.path.iter().map(|&ix| name(ix)).collect(),
                         reason: e.to_string(),
+                        advice: None,
                     }))
                 })?;
                 path.extend(seg.into_iter().skip(1));
@@ -208,7 +216,7 @@ pub fn reconcile(
             break;
         }
     }
-    let merged = merged_stages(graph, &work);
+    let merged = merged_stages(graph, &work, selected);
     Ok(Reconciled {
         target: name(target),
         stages: merged
@@ -264,9 +272,14 @@ fn segment(
     Ok((path, stages))
 }
 
-/// The union of every route's stages, in version order.
-fn merged_stages(graph: &DepGraph, work: &[Work]) -> Vec<NodeIndex> {
-    let mut all: Vec<NodeIndex> = work.iter().flat_map(|w| w.stages.iter().copied()).collect();
+/// The union of the selected routes' stages, in version order.
+fn merged_stages(graph: &DepGraph, work: &[Work], selected: &[bool]) -> Vec<NodeIndex> {
+    let mut all: Vec<NodeIndex> = work
+        .iter()
+        .zip(selected)
+        .filter(|(_, s)| **s)
+        .flat_map(|(w, _)| w.stages.iter().copied())
+        .collect();
     all.sort_by(|&a, &b| {
         graph
             .node(a)

@@ -81,6 +81,18 @@ pub struct PackageSpec {
     pub file: Option<String>,
     /// Whether a real package file was chosen for this step.
     pub resolved: bool,
+    /// The chosen package's architecture (`x86_64`), once resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
+    /// The chosen package's epoch, once resolved, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<u64>,
+    /// The chosen package file's size in bytes, once resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// The HPE component signature file beside the chosen package, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compsig: Option<String>,
 }
 
 impl PackageSpec {
@@ -100,6 +112,10 @@ impl PackageSpec {
             release: None,
             file: None,
             resolved: false,
+            arch: None,
+            epoch: None,
+            size: None,
+            compsig: None,
         }
     }
 }

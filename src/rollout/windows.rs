@@ -260,6 +260,25 @@ pub fn windows_from_path(path: &std::path::Path) -> Result<Vec<Window>, Inventor
     })
 }
 
+/// Keys a window may have: ours, and the names Redfish maintenance windows use.
+pub const WINDOW_KEYS: [&str; 6] = [
+    "name",
+    "start_after",
+    "expire",
+    "Name",
+    "StartAfter",
+    "Expire",
+];
+
+/// The Redfish spelling of one of our window keys.
+fn redfish_key(ours: &str) -> &'static str {
+    match ours {
+        "name" => "Name",
+        "start_after" => "StartAfter",
+        _ => "Expire",
+    }
+}
+
 fn read_windows(src: &str, diags: &mut Vec<Diagnostic>) -> Vec<Window> {
     let root = match yaml::parse(src) {
         Ok(Some(r)) => r,
@@ -321,20 +340,43 @@ fn read_windows(src: &str, diags: &mut Vec<Diagnostic>) -> Vec<Window> {
     }
     let mut out: Vec<(Window, crate::diagnostic::Span)> = Vec::new();
     for item in items {
-        let Some(f) = Fields::read(item, &["name", "start_after", "expire"], "a window", diags)
-        else {
+        let Some(f) = Fields::read(item, &WINDOW_KEYS, "a window", diags) else {
             continue;
         };
-        let name = f.get("name").and_then(|n| name_text(n, "name", diags));
-        let mut time = |key: &str| -> Option<jiff::Timestamp> {
-            let Some(n) = f.get(key) else {
+        // Our snake_case name, or the Redfish name (HPE iLO `MaintenanceWindows`), not both.
+        let pick = |ours: &str, diags: &mut Vec<Diagnostic>| {
+            let redfish = redfish_key(ours);
+            match (f.get(ours), f.get(redfish)) {
+                (Some(a), Some(b)) => {
+                    diags.push(
+                        Diagnostic::error(
+                            "duplicate-key",
+                            Some(b.span),
+                            format!("a window gives both `{ours}` and `{redfish}`"),
+                        )
+                        .with_related(a.span, "first written here")
+                        .with_hint("keep one of the two spellings"),
+                    );
+                    Some(a)
+                }
+                (a, b) => a.or(b),
+            }
+        };
+        let name_node = pick("name", diags);
+        let start_node = pick("start_after", diags);
+        let expire_node = pick("expire", diags);
+        let name = name_node.and_then(|n| name_text(n, "name", diags));
+        let mut time = |key: &str, node: Option<&crate::yaml::Node>| -> Option<jiff::Timestamp> {
+            let Some(n) = node else {
                 diags.push(
                     Diagnostic::error(
                         "windows-schema",
                         Some(item.span),
                         format!("a window has no `{key}`"),
                     )
-                    .with_hint("every window needs `start_after` and `expire`"),
+                    .with_hint(
+                        "every window needs `start_after` and `expire` (or Redfish's `StartAfter` and `Expire`)",
+                    ),
                 );
                 return None;
             };
@@ -351,7 +393,7 @@ fn read_windows(src: &str, diags: &mut Vec<Diagnostic>) -> Vec<Window> {
                 }
             }
         };
-        let (start, expire) = (time("start_after"), time("expire"));
+        let (start, expire) = (time("start_after", start_node), time("expire", expire_node));
         let (Some(start_after), Some(expire)) = (start, expire) else {
             continue;
         };
@@ -464,6 +506,21 @@ mod tests {
         assert_eq!(steps[0].window, Some(1));
         assert_eq!(p.unscheduled, [1]);
         assert_eq!(p.windows[0].step_count, 0);
+    }
+
+    #[test]
+    fn redfish_names_are_read_like_ours() {
+        let w = parse_windows(
+            r#"[{"Name": "sat", "StartAfter": "2024-03-09T22:00:00Z", "Expire": "2024-03-10T01:00:00Z"}]"#,
+        )
+        .unwrap();
+        assert_eq!(w[0].name.as_deref(), Some("sat"));
+        assert_eq!(w[0].length().as_secs(), 3 * 3600);
+        let e = parse_windows(
+            "- {start_after: '2024-01-01T00:00:00Z', StartAfter: '2024-01-01T00:00:00Z', expire: '2024-01-01T01:00:00Z'}\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.diagnostics()[0].code, "duplicate-key");
     }
 
     #[test]
