@@ -9,6 +9,7 @@
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::limits;
+use crate::planner::search::RouteIndex;
 use crate::version::{Version, VersionScheme};
 use crate::yaml::{self, Node, Scalar, ScalarStyle, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -627,6 +628,8 @@ pub struct DepGraph {
     graph: DiGraph<VersionNode, ()>,
     index: HashMap<Version, NodeIndex>,
     scheme: VersionScheme,
+    /// What the route search needs, in flat arrays (built once, at load).
+    routes: RouteIndex,
 }
 
 impl DepGraph {
@@ -671,6 +674,7 @@ impl DepGraph {
             graph: DiGraph::new(),
             index: HashMap::new(),
             scheme,
+            routes: RouteIndex::default(),
         };
         let mut diags = Vec::new();
         let parse = |sv: &SourceVersion, diags: &mut Vec<Diagnostic>| match Version::parse(
@@ -765,7 +769,24 @@ impl DepGraph {
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
         }
+        g.routes = RouteIndex::build(&g);
         Ok(g)
+    }
+
+    /// The search index of the graph.
+    pub(crate) fn route_index(&self) -> &RouteIndex {
+        &self.routes
+    }
+
+    /// The strongly connected components of the graph, in reverse topological order (edges go from
+    /// a component only to itself or to components listed before it), each in discovery order.
+    /// Computed without recursion, once, when the graph is loaded.
+    pub fn components(&self) -> Vec<Vec<NodeIndex>> {
+        self.routes
+            .components()
+            .iter()
+            .map(|c| c.iter().map(|&i| NodeIndex::new(i as usize)).collect())
+            .collect()
     }
 
     fn add_node(&mut self, node: VersionNode) -> NodeIndex {
@@ -810,7 +831,12 @@ impl DepGraph {
     /// Looks a version up by exact node name (parsed equality: `4.1.0.0-5` is the build node).
     pub fn find(&self, text: &str) -> Option<NodeIndex> {
         let v = Version::parse(text, self.scheme).ok()?;
-        self.index.get(&v).copied()
+        self.find_version(&v)
+    }
+
+    /// Looks a parsed version up (parsed equality).
+    pub fn find_version(&self, v: &Version) -> Option<NodeIndex> {
+        self.index.get(v).copied()
     }
 
     /// Direct upgrade targets of a version, in file order.

@@ -24,9 +24,10 @@ pub const MAX_VERSION_COMPONENTS: usize = 32;
 pub const MAX_GRAPH_NODES: usize = 1_000_000;
 /// Most `can_be_upgraded_to` edges in one dependency graph.
 pub const MAX_GRAPH_EDGES: usize = 4_000_000;
-/// Most states the exact simple-path search may visit (only used for `--objective stops` on
-/// graphs whose cycles let the fast search revisit a version; see the planner docs).
-pub const MAX_SIMPLE_PATH_SEARCH_STEPS: usize = 2_000_000;
+/// Most states the exact simple-path search may create (only used for `--objective stops` when
+/// the graph's cycles let the fastest walk revisit a version; see the planner docs). A state takes
+/// about 60 bytes, so the search stays under 64 MiB.
+pub const MAX_EXACT_SEARCH_STATES: usize = 1_000_000;
 
 // --- lint, diff and graph ---------------------------------------------------------------------
 
