@@ -738,10 +738,14 @@ impl DepGraph {
 
     /// The newest non-deprecated version reachable from `start` (possibly `start` itself).
     fn latest_from(&self, start: NodeIndex) -> Result<NodeIndex, PlanError> {
-        self.reachable_from(start)
-            .into_iter()
-            .filter(|&ix| !self.node(ix).deprecated)
-            .max_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
+        let index = self.route_index();
+        let reached = index.reach(start.index() as u32, true);
+        index
+            .by_version()
+            .iter()
+            .rev()
+            .map(|&i| NodeIndex::new(i as usize))
+            .find(|&ix| reached.get(ix.index()) == Some(&true) && !self.node(ix).deprecated)
             .ok_or_else(|| PlanError::NoRoute {
                 from: self.name_of(start),
                 to: "latest".to_string(),
@@ -782,35 +786,34 @@ impl DepGraph {
     }
 
     fn sort_by_version(&self, nodes: &mut [NodeIndex]) {
-        nodes.sort_by(|&a, &b| {
-            self.node(a)
-                .version
-                .cmp(&self.node(b).version)
-                .then(a.cmp(&b))
-        });
+        let index = self.route_index();
+        nodes.sort_by_key(|ix| index.rank(ix.index() as u32));
     }
 
     fn no_route(&self, start: NodeIndex, target: NodeIndex) -> PlanError {
+        let index = self.route_index();
         let t = &self.node(target).version;
-        let reachable = self.reachable_from(start);
+        let target_rank = index.rank(target.index() as u32);
+        let reached = index.reach(start.index() as u32, true);
+        let reachable: Vec<NodeIndex> = index
+            .by_version()
+            .iter()
+            .map(|&i| NodeIndex::new(i as usize))
+            .filter(|ix| reached.get(ix.index()) == Some(&true) && !self.node(*ix).deprecated)
+            .collect();
+        // The newest not newer than the target, else the oldest.
         let closest = reachable
             .iter()
-            .copied()
-            .filter(|&ix| !self.node(ix).deprecated && self.node(ix).version <= *t)
-            .max_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
-            .or_else(|| {
-                reachable
-                    .iter()
-                    .copied()
-                    .filter(|&ix| !self.node(ix).deprecated)
-                    .min_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
-            });
-        let mut reaching: Vec<NodeIndex> = self
-            .reaching(target)
-            .into_iter()
-            .filter(|&ix| ix != target)
-            .collect();
-        self.sort_by_version(&mut reaching);
+            .rev()
+            .find(|ix| index.rank(ix.index() as u32) <= target_rank)
+            .or(reachable.first())
+            .copied();
+        let reaches = index.reach(target.index() as u32, false);
+        let reaching = index
+            .by_version()
+            .iter()
+            .map(|&i| NodeIndex::new(i as usize))
+            .filter(|&ix| ix != target && reaches.get(ix.index()) == Some(&true));
         PlanError::NoRoute {
             from: self.name_of(start),
             to: t.as_str().to_string(),

@@ -76,8 +76,9 @@ pub(crate) struct RouteIndex {
     /// Predecessors, the same way.
     pred_off: Vec<u32>,
     pred: Vec<u32>,
-    /// Position of each node in version order.
+    /// Position of each node in version order, and the nodes in that order.
     rank: Vec<u32>,
+    order: Vec<u32>,
     deprecated: Vec<bool>,
     gate: Vec<Gate>,
     /// Class of each node as a last stop (0: named by no `when_come_from`).
@@ -337,6 +338,7 @@ impl RouteIndex {
             })
             .collect();
         RouteIndex {
+            order,
             succ_off,
             succ,
             pred_off,
@@ -367,8 +369,36 @@ impl RouteIndex {
         slice(&self.pred_off, &self.pred, v)
     }
 
-    fn rank(&self, v: u32) -> u32 {
+    /// The position of `v` in version order.
+    pub(crate) fn rank(&self, v: u32) -> u32 {
         self.rank.get(v as usize).copied().unwrap_or(NONE)
+    }
+
+    /// The nodes in version order, oldest first.
+    pub(crate) fn by_version(&self) -> &[u32] {
+        &self.order
+    }
+
+    /// Which nodes `from` reaches (itself included), following edges forwards, or backwards (which
+    /// nodes reach `from`).
+    pub(crate) fn reach(&self, from: u32, forward: bool) -> Vec<bool> {
+        let mut seen = vec![false; self.len()];
+        let mut stack = vec![from];
+        if let Some(s) = seen.get_mut(from as usize) {
+            *s = true;
+        }
+        while let Some(v) = stack.pop() {
+            let next = if forward { self.succ(v) } else { self.pred(v) };
+            for &w in next {
+                if let Some(s) = seen.get_mut(w as usize)
+                    && !*s
+                {
+                    *s = true;
+                    stack.push(w);
+                }
+            }
+        }
+        seen
     }
 
     /// The strongly connected components, in reverse topological order (a component's edges go
@@ -521,6 +551,40 @@ pub(crate) struct Search<'a> {
     best: Option<Cost>,
 }
 
+/// State ids by key: an array for the plain states `(node, 0, 0)`, which are most of them, and a
+/// hash map for the others.
+struct StateIds {
+    plain: Vec<u32>,
+    other: foldhash::HashMap<Key, u32>,
+}
+
+impl StateIds {
+    fn new(n: usize) -> StateIds {
+        StateIds {
+            plain: vec![NONE; n],
+            other: foldhash::HashMap::default(),
+        }
+    }
+
+    fn get(&self, key: Key) -> Option<u32> {
+        if key.1 == 0 && key.2 == 0 {
+            self.plain.get(key.0 as usize).copied().filter(|&id| id != NONE)
+        } else {
+            self.other.get(&key).copied()
+        }
+    }
+
+    fn insert(&mut self, key: Key, id: u32) {
+        if key.1 == 0 && key.2 == 0 {
+            if let Some(x) = self.plain.get_mut(key.0 as usize) {
+                *x = id;
+            }
+        } else {
+            self.other.insert(key, id);
+        }
+    }
+}
+
 /// Visited sets, interned; set 0 is the empty set.
 struct Sets {
     ids: foldhash::HashMap<Box<[u64]>, u32>,
@@ -582,7 +646,7 @@ impl<'a> Search<'a> {
             links: Vec::new(),
             best: None,
         };
-        let mut ids: foldhash::HashMap<Key, u32> = foldhash::HashMap::default();
+        let mut ids = StateIds::new(index.len());
         let mut sets = Sets::new();
         let bound = |v: u32| -> Cost {
             match bounds {
@@ -635,7 +699,7 @@ impl<'a> Search<'a> {
                     continue;
                 };
                 let ng = add(g, step);
-                match ids.get(&key).copied() {
+                match ids.get(key) {
                     None => {
                         if s.keys.len() >= budget {
                             return Err(OverBudget);
