@@ -24,7 +24,7 @@
 
 pub(crate) mod search;
 
-use crate::depgraph::{Barrier, Condition, DepGraph};
+use crate::depgraph::DepGraph;
 use crate::limits;
 use crate::version::{Version, VersionScheme};
 use petgraph::graph::NodeIndex;
@@ -364,62 +364,15 @@ impl PlanError {
     }
 }
 
-/// Whether `entry` (from a condition list) names `node`: by full name, or by plain version when the
-/// entry has no build.
-fn names(entry: &Version, node: &Version) -> bool {
-    entry == node || (!entry.is_build_specific() && *entry == node.base_version())
-}
-
-/// Whether the binary must be installed at a barrier, given the last stop and the route's target.
-/// `last_stop: None` stands for a last stop that no condition names.
-fn barrier_fires(barrier: &Barrier, last_stop: Option<&Version>, target: &Version) -> bool {
-    match barrier {
-        Condition::Always => true,
-        Condition::ComeFrom(list) => {
-            list.is_empty() || last_stop.is_some_and(|ls| list.iter().any(|e| names(e, ls)))
-        }
-        Condition::UpgradedTo(list) => list.is_empty() || list.iter().any(|e| names(e, target)),
-    }
-}
-
 /// Walks a path and returns its binary stops (intermediate versions where the binary is installed).
 pub fn binary_stops(graph: &DepGraph, path: &[NodeIndex]) -> Vec<NodeIndex> {
-    let (Some(&first), Some(&last)) = (path.first(), path.last()) else {
-        return Vec::new();
-    };
-    let target = &graph.node(last).version;
-    let mut last_stop = first;
-    let mut stops = Vec::new();
-    for &n in path.iter().skip(1).take(path.len().saturating_sub(2)) {
-        let node = graph.node(n);
-        if let Some(b) = &node.barrier
-            && barrier_fires(b, Some(&graph.node(last_stop).version), target)
-        {
-            stops.push(n);
-            last_stop = n;
-        }
-    }
-    stops
-}
-
-/// The cost of a path under an objective.
-pub fn path_cost(
-    graph: &DepGraph,
-    path: &[NodeIndex],
-    objective: Objective,
-) -> (usize, usize, usize) {
-    let hops = path.len().saturating_sub(1);
-    let stops = binary_stops(graph, path).len();
-    let deprecated = path
-        .iter()
-        .skip(1)
-        .take(path.len().saturating_sub(2))
-        .filter(|&&n| graph.node(n).deprecated)
-        .count();
-    match objective {
-        Objective::Hops => (hops, stops, deprecated),
-        Objective::Stops => (stops, hops, deprecated),
-    }
+    let path: Vec<u32> = path.iter().map(|ix| ix.index() as u32).collect();
+    graph
+        .route_index()
+        .stops_on(&path)
+        .into_iter()
+        .map(|i| NodeIndex::new(i as usize))
+        .collect()
 }
 
 impl DepGraph {
@@ -698,7 +651,7 @@ impl DepGraph {
     }
 
     /// Builds the [`Plan`] for a path (start first, target last).
-    fn make_plan(&self, path: &[NodeIndex], objective: Objective) -> Plan {
+    pub(crate) fn make_plan(&self, path: &[NodeIndex], objective: Objective) -> Plan {
         let stops = binary_stops(self, path);
         let name = |ix: NodeIndex| self.name_of(ix);
         let mut stages = Vec::with_capacity(stops.len() + 2);

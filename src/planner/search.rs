@@ -444,6 +444,24 @@ impl RouteIndex {
         }
     }
 
+    /// The binary stops of a path (start first, target last): its intermediate versions where
+    /// the binary is installed.
+    pub(crate) fn stops_on(&self, path: &[u32]) -> Vec<u32> {
+        let (Some(&first), Some(&last)) = (path.first(), path.last()) else {
+            return Vec::new();
+        };
+        let sig = self.signature(last);
+        let mut class = self.class_of.get(first as usize).copied().unwrap_or(0);
+        let mut stops = Vec::new();
+        for &v in path.iter().skip(1).take(path.len().saturating_sub(2)) {
+            if self.fires(v, class, sig) {
+                stops.push(v);
+                class = self.class_of.get(v as usize).copied().unwrap_or(0);
+            }
+        }
+        stops
+    }
+
     /// Lower bounds of the cost from every node to `target` (admissible and consistent): the
     /// fewest hops, and the fewest stops that fire whatever the last stop, each from a backward
     /// breadth-first search; `UNREACHABLE` where the target cannot be reached.
@@ -999,9 +1017,13 @@ pub(crate) fn solve(
 }
 
 /// Every target's smallest optimal simple route from `start`: `(target, route)` for each node of
-/// `targets` the start can reach (the start itself excluded). One search per target signature;
-/// a target whose fastest walk repeats a version (only under `stops`, on cyclic graphs) gets an
-/// exact search of its own.
+/// `targets` the start can reach (the start itself excluded).
+///
+/// One every-target search for the targets whose signature makes no difference (no
+/// `when_upgraded_to` barrier naming them is reachable from the start); a target named by a
+/// reachable one gets a search for its signature: an every-target search when many targets share
+/// it, else a one-target search each. A target whose fastest walk repeats a version (only under
+/// `stops`, on cyclic graphs) gets an exact search of its own.
 pub(crate) fn solve_all(
     index: &RouteIndex,
     start: u32,
@@ -1009,10 +1031,22 @@ pub(crate) fn solve_all(
     objective: Objective,
     budget: usize,
 ) -> Result<Vec<(u32, Vec<u32>)>, OverBudget> {
+    /// Below this many targets, a signature's targets are searched one by one.
+    const SHARED_SEARCH_FROM: usize = 8;
+    let reached = index.reach(start, true);
+    let matters = |sig: u32| {
+        index.sig_barriers.get(sig as usize).is_some_and(|l| {
+            l.iter()
+                .any(|&b| reached.get(b as usize).copied().unwrap_or(false))
+        })
+    };
     let mut by_sig: Vec<(u32, u32)> = targets
         .iter()
         .filter(|&&t| t != start)
-        .map(|&t| (index.signature(t), t))
+        .map(|&t| {
+            let sig = index.signature(t);
+            (if matters(sig) { sig } else { 0 }, t)
+        })
         .collect();
     by_sig.sort_unstable();
     let mut out = Vec::with_capacity(by_sig.len());
@@ -1025,6 +1059,14 @@ pub(crate) fn solve_all(
         {
             group.push(t);
             i += 1;
+        }
+        if sig != 0 && group.len() < SHARED_SEARCH_FROM {
+            for t in group {
+                if let Some(path) = solve(index, start, t, objective, budget)? {
+                    out.push((t, path));
+                }
+            }
+            continue;
         }
         let query = Query {
             objective,
