@@ -27,6 +27,26 @@ pub const KNOWN_KEYS: [&str; 4] = [
     "require_from_binary",
 ];
 
+/// The keys of a `require_from_binary` mapping.
+pub const BARRIER_KEYS: [&str; 3] = ["value", "when_come_from", "when_upgraded_to"];
+
+/// The known key that `key` is a misspelling of, if any: within a small edit distance (one edit
+/// for keys of up to seven characters, two for longer ones; letter case ignored), so that
+/// `requires_from_binary`, `can_be_upgrade_to`, `when_came_from` or `deprecate` are recognised
+/// while unrelated keys are not.
+pub fn misspelling_of(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    if key.chars().count() < 3 || known.contains(&key) {
+        return None;
+    }
+    let lower = key.to_lowercase();
+    known
+        .iter()
+        .map(|&k| (strsim::damerau_levenshtein(&lower, k), k))
+        .filter(|&(d, k)| d <= if k.len() >= 8 { 2 } else { 1 })
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
 /// A version as written in the document: its text, where it is, and how it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceVersion {
@@ -73,6 +93,9 @@ pub struct RequireFromBinary {
     pub span: Span,
     /// Span of the condition list, when one is written.
     pub condition_span: Option<Span>,
+    /// Whether the boolean is written (`false` only for a mapping without `value`, which is read
+    /// as false).
+    pub value_written: bool,
 }
 
 /// One entry of the document.
@@ -450,6 +473,7 @@ fn read_rfb(
                 condition: Condition::Always,
                 span: v.span,
                 condition_span: None,
+                value_written: true,
             }),
             None => {
                 wrong_shape(diags, v.span, format!("`{}`", s.text));
@@ -491,6 +515,9 @@ fn read_rfb(
                             }
                         }
                     }
+                    // A key with no value means its default: no condition list.
+                    Some("when_come_from" | "when_upgraded_to")
+                        if val.as_scalar().is_some_and(Scalar::is_null) => {}
                     Some("when_come_from") => {
                         come_from = Some((
                             read_version_list(val, scheme, "when_come_from", diags),
@@ -503,37 +530,35 @@ fn read_rfb(
                             val.span,
                         ));
                     }
-                    _ => {
+                    other => {
                         ok = false;
-                        diags.push(
-                            Diagnostic::error(
-                                "schema",
+                        let name = other.unwrap_or("?");
+                        let diag = match misspelling_of(name, &BARRIER_KEYS) {
+                            Some(meant) => Diagnostic::error(
+                                "misspelled-key",
                                 Some(k.span),
                                 format!(
-                                    "`require_from_binary` has an unknown key `{}`",
-                                    k.as_scalar().map_or("?", |s| s.text.as_str())
+                                    "`require_from_binary` has a key `{name}`, which is not a key of the format: did you mean `{meant}`?"
                                 ),
+                            )
+                            .with_hint(format!("write `{meant}`")),
+                            None => Diagnostic::error(
+                                "schema",
+                                Some(k.span),
+                                format!("`require_from_binary` has an unknown key `{name}`"),
                             )
                             .with_hint(
                                 "the keys are `value`, `when_come_from` and `when_upgraded_to`",
                             ),
-                        );
+                        };
+                        diags.push(diag);
                     }
                 }
             }
-            let Some(value) = value else {
-                if ok {
-                    diags.push(
-                        Diagnostic::error(
-                            "schema",
-                            Some(v.span),
-                            "`require_from_binary` mapping has no `value`",
-                        )
-                        .with_hint("add `value: true`"),
-                    );
-                }
-                return None;
-            };
+            // No `value`: false, as OceanBase's own tools read it (obd's and obshell's route code
+            // take a missing `value` as false); `lint` reports it (`barrier-without-value`).
+            let value_written = value.is_some();
+            let value = value.unwrap_or(false);
             let (condition, condition_span) = match (come_from, upgraded_to) {
                 (Some(_), Some((_, span))) => {
                     diags.push(
@@ -555,6 +580,7 @@ fn read_rfb(
                 condition,
                 span: v.span,
                 condition_span,
+                value_written,
             })
         }
     }
