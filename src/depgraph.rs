@@ -1072,6 +1072,39 @@ mod tests {
     }
 
     #[test]
+    fn condition_keys_without_value_and_mappings_without_value() {
+        // `when_upgraded_to:` with no value beside `when_come_from` is no list, not a conflict.
+        let g = DepGraph::from_yaml_str(
+            "- version: 4.1\n  require_from_binary:\n    value: true\n    when_come_from: [4.0]\n    when_upgraded_to:\n",
+        )
+        .unwrap();
+        let n = g.node(g.find("4.1").unwrap());
+        assert!(matches!(&n.barrier, Some(Condition::ComeFrom(l)) if l.len() == 1));
+        // `when_come_from:` alone: no condition, a barrier whatever the route.
+        let g = DepGraph::from_yaml_str(
+            "- version: 4.1\n  require_from_binary: {value: true, when_come_from: }\n",
+        )
+        .unwrap();
+        assert_eq!(g.node(g.find("4.1").unwrap()).barrier, Some(Condition::Always));
+        // No `value`: false, as obd and obshell read it; the document stays valid.
+        let doc = Document::parse(
+            "- version: 4.1\n  require_from_binary: {when_come_from: [4.0]}\n",
+            None,
+        );
+        assert!(doc.diagnostics.iter().all(|d| !d.is_error()));
+        let rfb = doc.document.unwrap().entries[0].require_from_binary.clone().unwrap();
+        assert!(!rfb.value && !rfb.value_written);
+        let g = DepGraph::from_yaml_str("- version: 4.1\n  require_from_binary: {when_come_from: [4.0]}\n")
+            .unwrap();
+        assert_eq!(g.node(g.find("4.1").unwrap()).barrier, None);
+        // A misspelled key inside the mapping is an error that names the key meant.
+        assert_eq!(
+            errors("- version: 4.1\n  require_from_binary: {value: true, when_came_from: [4.0]}\n"),
+            [("misspelled-key", 2, 38)]
+        );
+    }
+
+    #[test]
     fn resolves_installed_versions() {
         let g =
             DepGraph::from_yaml_str(include_str!("../data/seed-oceanbase-ce-4.2.1.1.yml")).unwrap();

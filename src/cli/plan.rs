@@ -152,6 +152,19 @@ pub fn run(args: PlanArgs) -> u8 {
                     plan.to
                 ));
             }
+            // `--to latest` picked a version the file never declares: say so, it may be a typo
+            // or an unreleased version listed ahead of time.
+            if to_match.is_none()
+                && let Some(target) = graph.find(&plan.to)
+                && !graph.node(target).declared
+                && plan.hops > 0
+            {
+                notes.push(format!(
+                    "latest is {}, which has no entry of its own in the file (it only appears in \
+                     `can_be_upgraded_to`): check that this version is meant as a target",
+                    plan.to
+                ));
+            }
             let extra = serde_json::json!({
                 "from_requested": from,
                 "from_match": from_match.as_str(),
