@@ -19,6 +19,9 @@ pub struct SynthSpec {
     /// versions among the fifty before) or `when_upgraded_to` (one newer version), half each.
     /// When non-zero it replaces the `barrier_every` pattern.
     pub conditioned_percent: u32,
+    /// With `conditioned_percent`: percentage of the other versions that are unconditional
+    /// barriers (`require_from_binary: true`).
+    pub always_percent: u32,
     /// When non-zero, the extra edges go to a random version at most this far away, before or
     /// after: dense cycles among neighbouring versions.
     pub cycle_window: usize,
@@ -37,6 +40,7 @@ impl SynthSpec {
             barrier_every: 25,
             deprecated_every: 40,
             conditioned_percent: 0,
+            always_percent: 0,
             cycle_window: 0,
             max_out_degree: 0,
             seed: 0x5eed,
@@ -54,11 +58,15 @@ impl SynthSpec {
 
     /// Dense cycles: up to 7 edges per version, to neighbours up to 6 versions before or after
     /// (so most versions sit in a cycle, many of them through barriers), 80% of the versions
-    /// conditioned, plus the chain that keeps the newest version reachable.
+    /// conditioned and half of the others unconditional barriers, plus the chain that keeps the
+    /// newest version reachable. Unconditional barriers on cycles are what can make the fastest
+    /// walk repeat a version under `--objective stops` (passing one resets the last stop), so
+    /// these graphs exercise the exact simple-path search.
     pub fn cyclic(versions: usize) -> Self {
         SynthSpec {
             edges: versions * 6,
             conditioned_percent: 80,
+            always_percent: 50,
             cycle_window: 6,
             max_out_degree: 7,
             ..SynthSpec::new(versions)
@@ -155,6 +163,11 @@ pub fn generate(spec: &SynthSpec) -> String {
                         "  require_from_binary: {{value: true, when_upgraded_to: [{to}]}}\n"
                     ));
                 }
+            } else if spec.always_percent > 0
+                && i + 1 < n
+                && rng.below(100) < spec.always_percent as usize
+            {
+                out.push_str("  require_from_binary: true\n");
             }
         } else if spec.barrier_every > 0
             && i % spec.barrier_every == spec.barrier_every - 1
