@@ -2,6 +2,9 @@
 //! (never `search_limit`) within the issue's time budget, and nothing in lint, the loader or the
 //! planner recurses once per version (a 200,000-version chain in a thread with a 2 MiB stack).
 
+#[path = "../benches/common/queries.rs"]
+mod queries;
+
 use std::time::{Duration, Instant};
 use upgrade_planner::depgraph::{Document, Entry, SourceVersion};
 use upgrade_planner::diagnostic::Span;
@@ -69,62 +72,27 @@ fn dense_cycles_with_conditions_never_hit_the_search_limit() {
 
 #[test]
 fn every_benchmarked_query_is_a_route() {
-    // The queries `cargo bench --bench plan` times: each must plan a route, never a refusal
-    // (issue 14: the 10k figure had been measured on a `deprecated_target` error).
-    for (name, g, from, targets) in bench_queries() {
+    // The queries `cargo bench --bench plan` times (`benches/common/queries.rs`): each must plan a
+    // route, never a refusal (issue 14: the 10k figure had been measured on a `deprecated_target`
+    // error), and the `no_route` query must be that refusal.
+    for case in queries::cases() {
+        let name = &case.name;
         for objective in [Objective::Hops, Objective::Stops] {
-            for to in &targets {
-                let req = PlanRequest::new(from.clone(), to.clone()).objective(objective);
-                let plan = g.plan(&req);
-                assert!(plan.is_ok(), "{name} {req:?}: {plan:?}");
-                assert!(plan.unwrap().hops > 0, "{name} {req:?}");
+            for (label, to) in &case.routes {
+                let req = PlanRequest::new(case.from.clone(), to.clone()).objective(objective);
+                let plan = case.graph.plan(&req);
+                assert!(plan.is_ok(), "{name} {label}: {plan:?}");
+                assert!(plan.unwrap().hops > 0, "{name} {label}");
             }
+            if let Some((from, to)) = &case.no_route {
+                let req = PlanRequest::new(from.clone(), to.clone()).objective(objective);
+                let got = case.graph.plan(&req).map(|p| p.path);
+                assert_eq!(got.map_err(|e| e.kind()), Err("no_route"), "{name}");
+            }
+            let t = case.graph.targets(&case.from, objective).unwrap();
+            assert!(!t.targets.is_empty(), "{name}");
         }
-        let t = g.targets(&from, Objective::Hops).unwrap();
-        assert!(!t.targets.is_empty(), "{name}");
     }
-}
-
-/// The graphs and queries of `benches/plan.rs` (kept in step with it): name, graph, start, and
-/// the route targets (latest, a version in the middle, one hop).
-fn bench_queries() -> Vec<(String, DepGraph, String, Vec<Target>)> {
-    let mut out = Vec::new();
-    for (name, spec) in [
-        ("generated 10000", SynthSpec::new(10_000)),
-        ("conditioned 2500", SynthSpec::conditioned(2_500)),
-        ("cyclic 2000", SynthSpec::cyclic(2_000)),
-    ] {
-        let g = DepGraph::from_yaml_str(&generate(&spec)).unwrap();
-        let n = spec.versions;
-        let middle = (n / 2..n).find(|&i| !version_name(i, &spec).contains('-')).unwrap();
-        out.push((
-            name.to_string(),
-            g,
-            version_name(0, &spec),
-            vec![
-                Target::Latest,
-                Target::Version(version_name(middle, &spec)),
-                Target::Version(version_name(1, &spec)),
-            ],
-        ));
-    }
-    for (file, from, one_hop) in [
-        ("data/seed-oceanbase-ce-4.2.1.1.yml", "4.0.0.0", "4.1.0.0"),
-        ("data/oceanbase-master.yml", "4.0.0.0", "4.1.0.0"),
-    ] {
-        let g = DepGraph::from_path(file.as_ref(), None).unwrap();
-        out.push((
-            file.to_string(),
-            g,
-            from.to_string(),
-            vec![
-                Target::Latest,
-                Target::Version("4.2.0.0".into()),
-                Target::Version(one_hop.into()),
-            ],
-        ));
-    }
-    out
 }
 
 fn chain_document(n: usize) -> Document {
