@@ -215,7 +215,7 @@ impl Document {
             }
         }
         // Duplicate versions: the second occurrence, pointing at the first.
-        let mut seen: HashMap<Version, Span> = HashMap::new();
+        let mut seen: foldhash::HashMap<Version, Span> = foldhash::HashMap::default();
         for entry in &entries {
             let Ok(v) = Version::parse(&entry.version.text, scheme) else {
                 continue;
@@ -652,7 +652,8 @@ pub struct VersionNode {
 #[derive(Debug, Clone)]
 pub struct DepGraph {
     graph: DiGraph<VersionNode, ()>,
-    index: HashMap<Version, NodeIndex>,
+    /// Node by version (a fast hasher: loading hashes every version a few times).
+    index: foldhash::HashMap<Version, NodeIndex>,
     scheme: VersionScheme,
     /// What the route search needs, in flat arrays (built once, at load).
     routes: RouteIndex,
@@ -698,7 +699,7 @@ impl DepGraph {
         let scheme = doc.scheme;
         let mut g = DepGraph {
             graph: DiGraph::new(),
-            index: HashMap::new(),
+            index: foldhash::HashMap::default(),
             scheme,
             routes: RouteIndex::default(),
         };
@@ -1085,17 +1086,25 @@ mod tests {
             "- version: 4.1\n  require_from_binary: {value: true, when_come_from: }\n",
         )
         .unwrap();
-        assert_eq!(g.node(g.find("4.1").unwrap()).barrier, Some(Condition::Always));
+        assert_eq!(
+            g.node(g.find("4.1").unwrap()).barrier,
+            Some(Condition::Always)
+        );
         // No `value`: false, as obd and obshell read it; the document stays valid.
         let doc = Document::parse(
             "- version: 4.1\n  require_from_binary: {when_come_from: [4.0]}\n",
             None,
         );
         assert!(doc.diagnostics.iter().all(|d| !d.is_error()));
-        let rfb = doc.document.unwrap().entries[0].require_from_binary.clone().unwrap();
-        assert!(!rfb.value && !rfb.value_written);
-        let g = DepGraph::from_yaml_str("- version: 4.1\n  require_from_binary: {when_come_from: [4.0]}\n")
+        let rfb = doc.document.unwrap().entries[0]
+            .require_from_binary
+            .clone()
             .unwrap();
+        assert!(!rfb.value && !rfb.value_written);
+        let g = DepGraph::from_yaml_str(
+            "- version: 4.1\n  require_from_binary: {when_come_from: [4.0]}\n",
+        )
+        .unwrap();
         assert_eq!(g.node(g.find("4.1").unwrap()).barrier, None);
         // A misspelled key inside the mapping is an error that names the key meant.
         assert_eq!(

@@ -20,8 +20,8 @@
 use crate::depgraph::DepGraph;
 use crate::limits;
 use crate::planner::{Objective, binary_stops};
-use petgraph::graph::NodeIndex;
 use crate::version::Version;
+use petgraph::graph::NodeIndex;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -311,7 +311,16 @@ pub fn diff(
             }
             pairs += 1;
             let kind = match (o, n) {
-                (Out::Route { path: p1, stops: s1 }, Out::Route { path: p2, stops: s2 }) => {
+                (
+                    Out::Route {
+                        path: p1,
+                        stops: s1,
+                    },
+                    Out::Route {
+                        path: p2,
+                        stops: s2,
+                    },
+                ) => {
                     if p1.len() != p2.len() || s1 != s2 {
                         ChangeKind::Changed
                     } else if p1 != p2 {

@@ -38,8 +38,8 @@ pub const MAX_EXACT_SEARCH_STATES: usize = 1_000_000;
 pub const MAX_LINT_REACHABILITY_WORK: usize = 4_000_000;
 /// Most findings `lint` lists for one file (a note says how many more there were).
 pub const MAX_LINT_FINDINGS: usize = 10_000;
-/// Most versions (the union of both files) `diff` compares: it plans every ordered pair, so the
-/// work grows with the square of this number.
+/// Most versions (the union of both files) `diff` compares: it compares every ordered pair (one
+/// search per start and file), so the work and the output grow with the square of this number.
 pub const MAX_DIFF_VERSIONS: usize = 1_000;
 
 // ---- Rollout planning (cluster inventories, maintenance windows, `--only`) ----

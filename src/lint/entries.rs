@@ -276,10 +276,17 @@ mod tests {
         assert_eq!(keys[3], ("misspelled-key", "write `can_be_upgraded_to`"));
         assert_eq!(keys.len(), 4);
         for key in ["requires_from_binary", "deprecate", "versions"] {
-            assert!(crate::depgraph::misspelling_of(key, &crate::depgraph::KNOWN_KEYS).is_some(), "{key}");
+            assert!(
+                crate::depgraph::misspelling_of(key, &crate::depgraph::KNOWN_KEYS).is_some(),
+                "{key}"
+            );
         }
         for key in ["release_notes", "colour", "comment", "note", "ver"] {
-            assert_eq!(crate::depgraph::misspelling_of(key, &crate::depgraph::KNOWN_KEYS), None, "{key}");
+            assert_eq!(
+                crate::depgraph::misspelling_of(key, &crate::depgraph::KNOWN_KEYS),
+                None,
+                "{key}"
+            );
         }
     }
 

@@ -263,7 +263,7 @@ impl RouteIndex {
 
         // Which nodes each condition entry names: the node itself, and for a plain version its
         // builds.
-        let mut by_base: HashMap<Version, Vec<u32>> = HashMap::new();
+        let mut by_base: foldhash::HashMap<Version, Vec<u32>> = foldhash::HashMap::default();
         for (i, node) in g.nodes() {
             if node.version.is_build_specific() {
                 by_base
@@ -586,7 +586,10 @@ impl StateIds {
 
     fn get(&self, key: Key) -> Option<u32> {
         if key.1 == 0 && key.2 == 0 {
-            self.plain.get(key.0 as usize).copied().filter(|&id| id != NONE)
+            self.plain
+                .get(key.0 as usize)
+                .copied()
+                .filter(|&id| id != NONE)
         } else {
             self.other.get(&key).copied()
         }
@@ -677,7 +680,11 @@ impl<'a> Search<'a> {
         }
         let start_set = if query.simple && index.comp_size(query.start) > 1 {
             let words = index.comp_size(query.start).div_ceil(64);
-            sets.with(0, index.slot.get(query.start as usize).copied().unwrap_or(0), words)
+            sets.with(
+                0,
+                index.slot.get(query.start as usize).copied().unwrap_or(0),
+                words,
+            )
         } else {
             0
         };
@@ -957,7 +964,10 @@ impl<'a> Search<'a> {
             let mut best: Option<(Cost, u32, u32)> = None;
             for &p in self.index.pred(t) {
                 for &id in by_node.get(p as usize).into_iter().flatten() {
-                    let c = add(self.cost.get(id as usize).copied().unwrap_or(UNREACHABLE), arrive);
+                    let c = add(
+                        self.cost.get(id as usize).copied().unwrap_or(UNREACHABLE),
+                        arrive,
+                    );
                     let r = rank.get(id as usize).copied().unwrap_or(NONE);
                     if best.is_none_or(|b| (c, r) < (b.0, b.1)) {
                         best = Some((c, r, id));

@@ -40,7 +40,10 @@ pub fn to_text(t: &Targets) -> String {
             notes.push("no binary stop".to_string());
         }
         if !r.deprecated_transits.is_empty() {
-            notes.push(format!("via deprecated {}", r.deprecated_transits.join(", ")));
+            notes.push(format!(
+                "via deprecated {}",
+                r.deprecated_transits.join(", ")
+            ));
         }
         if r.implicit {
             notes.push("no entry of its own in the file".to_string());
