@@ -53,29 +53,42 @@ fn check_graph(model: &Model) -> usize {
                 .filter_map(|t| model.brute_force(from, Some(t), obj).ok())
                 .map(|p| p.iter().map(|&i| model.versions[i].clone()).collect())
                 .collect();
-            assert_eq!(listed, expected, "targets from {}\n{yaml}", model.versions[from]);
+            assert_eq!(
+                listed, expected,
+                "targets from {}\n{yaml}",
+                model.versions[from]
+            );
         }
     }
     checked
 }
 
-fn all_graphs(versions: &[&str], shard: usize, shards: usize) -> usize {
-    let n = versions.len();
+/// This shard's edge sets over `n` versions: every subset of the ordered pairs of distinct
+/// versions, the shards taking every `shards`-th one.
+fn edge_sets(n: usize, shard: usize, shards: usize) -> impl Iterator<Item = Vec<(usize, usize)>> {
     let pairs: Vec<(usize, usize)> = (0..n)
         .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
         .collect();
+    (0..1usize << pairs.len())
+        .filter(move |m| m % shards == shard)
+        .map(move |mask| {
+            pairs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, &p)| p)
+                .collect()
+        })
+}
+
+fn all_graphs(versions: &[&str], shard: usize, shards: usize) -> usize {
+    let n = versions.len();
     let mut options: Vec<Option<Cond>> = vec![None, Some(Cond::Always)];
     options.extend((0..n).map(|j| Some(Cond::ComeFrom(vec![j]))));
     options.extend((0..n).map(|j| Some(Cond::UpgradedTo(vec![j]))));
     let k = options.len();
     let mut checked = 0;
-    for mask in (0..1usize << pairs.len()).filter(|m| m % shards == shard) {
-        let edges: Vec<(usize, usize)> = pairs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, &p)| p)
-            .collect();
+    for edges in edge_sets(n, shard, shards) {
         for dep in 0..1usize << n {
             for combo in 0..k.pow(n as u32) {
                 let mut c = combo;
@@ -106,9 +119,6 @@ fn all_graphs(versions: &[&str], shard: usize, shards: usize) -> usize {
 fn dense_graphs(shard: usize, shards: usize) -> usize {
     let versions = ["1.0-5", "1.0", "2.0", "3.0"];
     let n = versions.len();
-    let pairs: Vec<(usize, usize)> = (0..n)
-        .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
-        .collect();
     let mut x: u64 = 0x1234_5678;
     let mut next = move |m: usize| {
         x ^= x << 13;
@@ -130,13 +140,7 @@ fn dense_graphs(shard: usize, shards: usize) -> usize {
         .collect();
     let deprecations = [vec![false; n], vec![true, false, false, false]];
     let mut checked = 0;
-    for mask in (0..1usize << pairs.len()).filter(|m| m % shards == shard) {
-        let edges: Vec<(usize, usize)> = pairs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, &p)| p)
-            .collect();
+    for edges in edge_sets(n, shard, shards) {
         for barrier in &patterns {
             for deprecated in &deprecations {
                 let model = Model {
@@ -155,28 +159,26 @@ fn dense_graphs(shard: usize, shards: usize) -> usize {
 
 #[test]
 fn every_edge_set_of_four_versions_with_conditions_on_most() {
-    let shards = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .max(2);
-    let total: usize = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..shards)
-            .map(|shard| s.spawn(move || dense_graphs(shard, shards)))
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).sum()
-    });
+    let total = sharded(dense_graphs);
     assert_eq!(total, (2 * 4 * 5) * 4096 * 8 * 2);
 }
 
-fn run(versions: &[&str]) -> usize {
+/// Runs `work(shard, shards)` on every core and adds up the queries checked.
+fn sharded(work: impl Fn(usize, usize) -> usize + Sync) -> usize {
     let shards = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .max(2);
+    let work = &work;
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..shards)
-            .map(|shard| s.spawn(move || all_graphs(versions, shard, shards)))
+            .map(|shard| s.spawn(move || work(shard, shards)))
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     })
+}
+
+fn run(versions: &[&str]) -> usize {
+    sharded(|shard, shards| all_graphs(versions, shard, shards))
 }
 
 #[test]

@@ -169,7 +169,8 @@ fn check_against_brute_force(m: &Model, order: &[usize]) -> Result<(), TestCaseE
                 let want = m.brute_force(from, to, obj);
                 match (&got, &want) {
                     (Ok(plan), Ok(path)) => {
-                        let names: Vec<String> = path.iter().map(|&i| m.versions[i].clone()).collect();
+                        let names: Vec<String> =
+                            path.iter().map(|&i| m.versions[i].clone()).collect();
                         prop_assert_eq!(&plan.path, &names, "{:?}\n{}", req, yaml);
                         // Every hop is an edge; versions keep their source text.
                         for w in path.windows(2) {
@@ -177,12 +178,23 @@ fn check_against_brute_force(m: &Model, order: &[usize]) -> Result<(), TestCaseE
                         }
                         let idx = |v: &String| m.versions.iter().position(|x| x == v).unwrap();
                         prop_assert!(!m.deprecated[idx(&plan.to)] || plan.hops == 0);
-                        let stops: Vec<String> = m.stops(path).iter().map(|&i| m.versions[i].clone()).collect();
+                        let stops: Vec<String> = m
+                            .stops(path)
+                            .iter()
+                            .map(|&i| m.versions[i].clone())
+                            .collect();
                         prop_assert_eq!(&plan.binary_stops, &stops);
                         prop_assert_eq!(plan.hops, path.len() - 1);
                     }
                     (Err(e), Err(kind)) => prop_assert_eq!(e.kind(), *kind, "{:?}\n{}", req, yaml),
-                    _ => prop_assert!(false, "got {:?}, want {:?} for {:?}\n{}", got, want, req, yaml),
+                    _ => prop_assert!(
+                        false,
+                        "got {:?}, want {:?} for {:?}\n{}",
+                        got,
+                        want,
+                        req,
+                        yaml
+                    ),
                 }
             }
             // `targets` lists exactly the versions `plan` routes to (not the start, not
@@ -193,10 +205,18 @@ fn check_against_brute_force(m: &Model, order: &[usize]) -> Result<(), TestCaseE
                 if to == from || m.deprecated[to] {
                     continue;
                 }
-                let req = PlanRequest::new(m.versions[from].clone(), Target::Version(m.versions[to].clone()))
-                    .objective(objective);
+                let req = PlanRequest::new(
+                    m.versions[from].clone(),
+                    Target::Version(m.versions[to].clone()),
+                )
+                .objective(objective);
                 if let Ok(plan) = graph.plan(&req) {
-                    expected.push((plan.to, plan.path, plan.binary_stops, plan.deprecated_transits));
+                    expected.push((
+                        plan.to,
+                        plan.path,
+                        plan.binary_stops,
+                        plan.deprecated_transits,
+                    ));
                 }
             }
             let got: Vec<_> = listed
@@ -204,7 +224,14 @@ fn check_against_brute_force(m: &Model, order: &[usize]) -> Result<(), TestCaseE
                 .into_iter()
                 .map(|t| (t.version, t.path, t.binary_stops, t.deprecated_transits))
                 .collect();
-            prop_assert_eq!(got, expected, "targets from {} ({})\n{}", m.versions[from], objective, yaml);
+            prop_assert_eq!(
+                got,
+                expected,
+                "targets from {} ({})\n{}",
+                m.versions[from],
+                objective,
+                yaml
+            );
         }
     }
     Ok(())

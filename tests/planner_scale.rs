@@ -66,7 +66,10 @@ fn dense_cycles_with_conditions_never_hit_the_search_limit() {
             }
         }
         assert!(routes > queries / 2, "{n}: only {routes} routes");
-        assert!(worst <= budget(Duration::from_millis(50)), "{n} versions: {worst:?}");
+        assert!(
+            worst <= budget(Duration::from_millis(50)),
+            "{n} versions: {worst:?}"
+        );
     }
 }
 
@@ -138,7 +141,11 @@ fn a_200000_version_chain_in_a_2_mib_stack() {
         let mut diags = Vec::new();
         upgrade_planner::lint::entries::check(&doc, &mut diags);
         upgrade_planner::lint::graph::check(&doc, &g, &mut diags);
-        assert!(diags.iter().all(|d| d.code != "cycle" && d.code != "dead-end"));
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.code != "cycle" && d.code != "dead-end")
+        );
         let last = doc.entries[n - 1].version.text.clone();
         for objective in [Objective::Hops, Objective::Stops] {
             let plan = g
@@ -172,7 +179,11 @@ fn lint_and_plan_the_longest_chain_the_yaml_limits_accept_in_a_2_mib_stack() {
             }
         }
         let findings = upgrade_planner::lint::lint(&src, None);
-        assert!(findings.iter().all(|d| d.code != "too-large"), "{:?}", findings.first());
+        assert!(
+            findings.iter().all(|d| d.code != "too-large"),
+            "{:?}",
+            findings.first()
+        );
         let g = DepGraph::from_yaml_str(&src).unwrap();
         let plan = g.plan(&PlanRequest::new("0.0.0", Target::Latest)).unwrap();
         assert_eq!(plan.hops, n - 1);

@@ -1,26 +1,14 @@
 //! `upgrade-planner targets`, the issue-14 repro for `--objective stops`, and the `--to latest`
 //! note, through the real binary.
 
-use assert_cmd::Command;
+mod common;
+
+use common::run_cli as run;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 const SEED: &str = "data/seed-oceanbase-ce-4.2.1.1.yml";
 const REPRO: &str = "tests/fixtures/plan/stops-search-limit.yml";
-
-fn run(args: &[&str]) -> (String, i32) {
-    let out = Command::cargo_bin("upgrade-planner")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
 
 fn json_of(args: &[&str]) -> (Value, i32) {
     let (out, code) = run(args);
@@ -36,7 +24,14 @@ fn targets_json_contract_on_every_data_file() {
     ] {
         for objective in ["hops", "stops"] {
             let (v, code) = json_of(&[
-                "targets", "--deps", file, "--from", from, "--objective", objective, "--format",
+                "targets",
+                "--deps",
+                file,
+                "--from",
+                from,
+                "--objective",
+                objective,
+                "--format",
                 "json",
             ]);
             assert_eq!(code, 0, "{file}");
@@ -51,8 +46,17 @@ fn targets_json_contract_on_every_data_file() {
                 // Every listed target agrees with `plan` for it.
                 let to = t["version"].as_str().unwrap();
                 let (p, code) = json_of(&[
-                    "plan", "--deps", file, "--from", from, "--to", to, "--objective", objective,
-                    "--format", "json",
+                    "plan",
+                    "--deps",
+                    file,
+                    "--from",
+                    from,
+                    "--to",
+                    to,
+                    "--objective",
+                    objective,
+                    "--format",
+                    "json",
                 ]);
                 assert_eq!(code, 0, "{file} {to}");
                 for key in ["hops", "binary_stops", "deprecated_transits", "path"] {
@@ -68,7 +72,9 @@ fn targets_text_marks_newest_and_no_stop_routes() {
     let (out, code) = run(&["targets", "--deps", SEED, "--from", "4.1.0.0"]);
     assert_eq!(code, 0);
     insta::assert_snapshot!("targets-seed-text", out);
-    let (v, _) = json_of(&["targets", "--deps", SEED, "--from", "4.1.0.0", "--format", "json"]);
+    let (v, _) = json_of(&[
+        "targets", "--deps", SEED, "--from", "4.1.0.0", "--format", "json",
+    ]);
     let versions: Vec<&str> = v["targets"]
         .as_array()
         .unwrap()
@@ -78,35 +84,58 @@ fn targets_text_marks_newest_and_no_stop_routes() {
     // Newest first; the start and the deprecated build never listed.
     assert_eq!(
         versions,
-        ["4.3.0.0", "4.2.1.1", "4.2.1.0", "4.2.0.0", "4.1.0.2", "4.1.0.1"]
+        [
+            "4.3.0.0", "4.2.1.1", "4.2.1.0", "4.2.0.0", "4.1.0.2", "4.1.0.1"
+        ]
     );
 }
 
 #[test]
 fn targets_refusals_and_empty_lists() {
-    let (v, code) = json_of(&["targets", "--deps", SEED, "--from", "3.9.9.9", "--format", "json"]);
+    let (v, code) = json_of(&[
+        "targets", "--deps", SEED, "--from", "3.9.9.9", "--format", "json",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(v["schema"], "upgrade-planner/targets/v1");
     assert_eq!(v["error"]["kind"], "unknown_start");
     // The newest version reaches nothing: an empty list, exit 0.
-    let (v, code) = json_of(&["targets", "--deps", SEED, "--from", "4.3.0.0", "--format", "json"]);
+    let (v, code) = json_of(&[
+        "targets", "--deps", SEED, "--from", "4.3.0.0", "--format", "json",
+    ]);
     assert_eq!(code, 0);
     assert_eq!(v["targets"], json!([]));
     let (out, _) = run(&["targets", "--deps", SEED, "--from", "4.3.0.0"]);
     assert!(out.contains("cannot be upgraded"), "{out}");
     let (v, code) = json_of(&[
-        "targets", "--deps", "tests/fixtures/plan/invalid-deprecated.yml", "--from", "1", "--format",
+        "targets",
+        "--deps",
+        "tests/fixtures/plan/invalid-deprecated.yml",
+        "--from",
+        "1",
+        "--format",
         "json",
     ]);
-    assert_eq!((code, v["error"]["kind"].as_str()), (2, Some("invalid_document")));
+    assert_eq!(
+        (code, v["error"]["kind"].as_str()),
+        (2, Some("invalid_document"))
+    );
 }
 
 #[test]
 fn stops_search_limit_repro_plans_in_milliseconds() {
     let start = Instant::now();
     let (v, code) = json_of(&[
-        "plan", "--deps", REPRO, "--from", "1.0", "--to", "latest", "--objective", "stops",
-        "--format", "json",
+        "plan",
+        "--deps",
+        REPRO,
+        "--from",
+        "1.0",
+        "--to",
+        "latest",
+        "--objective",
+        "stops",
+        "--format",
+        "json",
     ]);
     // Generous for a loaded debug build; the search itself takes well under a millisecond.
     assert!(start.elapsed() < Duration::from_secs(10));
@@ -116,7 +145,15 @@ fn stops_search_limit_repro_plans_in_milliseconds() {
     assert_eq!(v["binary_stops"], json!(["2.0", "3.0"]));
     assert_eq!(v["hops"], 16);
     let (v, code) = json_of(&[
-        "targets", "--deps", REPRO, "--from", "1.0", "--objective", "stops", "--format", "json",
+        "targets",
+        "--deps",
+        REPRO,
+        "--from",
+        "1.0",
+        "--objective",
+        "stops",
+        "--format",
+        "json",
     ]);
     assert_eq!(code, 0);
     assert_eq!(v["targets"][0]["version"], "4.0");
@@ -131,7 +168,9 @@ fn latest_to_an_implicit_version_is_noted() {
     assert_eq!(v["to"], "4.3.0.0");
     let notes = v["notes"].as_array().unwrap();
     assert!(
-        notes.iter().any(|n| n.as_str().unwrap().contains("no entry of its own")),
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("no entry of its own")),
         "{notes:?}"
     );
     // A declared target: no such note.

@@ -117,23 +117,26 @@ fn csr(n: usize, edges: &mut [(u32, u32)]) -> (Vec<u32>, Vec<u32>) {
     (off, edges.iter().map(|&(_, b)| b).collect())
 }
 
-/// Interns sorted lists of barriers; id 0 is the empty list.
+/// Groups sorted pairs by their first element: `(first, seconds)` in order.
+fn group_by_first(pairs: &[(u32, u32)]) -> Vec<(u32, Vec<u32>)> {
+    let mut out: Vec<(u32, Vec<u32>)> = Vec::new();
+    for &(a, b) in pairs {
+        match out.last_mut() {
+            Some((key, list)) if *key == a => list.push(b),
+            _ => out.push((a, vec![b])),
+        }
+    }
+    out
+}
+
+/// Interns sorted lists of barriers; id 0 is the empty list. `pairs`: (node, barrier naming it).
 fn intern(pairs: &mut Vec<(u32, u32)>, n: usize) -> (Vec<u32>, Vec<Vec<u32>>) {
     pairs.sort_unstable();
     pairs.dedup();
     let mut of = vec![0u32; n];
     let mut lists: Vec<Vec<u32>> = vec![Vec::new()];
     let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
-    let mut i = 0;
-    while i < pairs.len() {
-        let node = pairs.get(i).map_or(0, |p| p.0);
-        let mut list = Vec::new();
-        while let Some(&(m, b)) = pairs.get(i)
-            && m == node
-        {
-            list.push(b);
-            i += 1;
-        }
+    for (node, list) in group_by_first(pairs) {
         let next = lists.len() as u32;
         let id = *ids.entry(list.clone()).or_insert_with(|| {
             lists.push(list);
@@ -1060,16 +1063,7 @@ pub(crate) fn solve_all(
         .collect();
     by_sig.sort_unstable();
     let mut out = Vec::with_capacity(by_sig.len());
-    let mut i = 0;
-    while i < by_sig.len() {
-        let sig = by_sig.get(i).map_or(0, |p| p.0);
-        let mut group = Vec::new();
-        while let Some(&(s, t)) = by_sig.get(i)
-            && s == sig
-        {
-            group.push(t);
-            i += 1;
-        }
+    for (sig, group) in group_by_first(&by_sig) {
         if sig != 0 && group.len() < SHARED_SEARCH_FROM {
             for t in group {
                 if let Some(path) = solve(index, start, t, objective, budget)? {
