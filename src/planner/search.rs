@@ -38,6 +38,11 @@
 //! its layer by (rank of best predecessor, version). Following best predecessors back from the
 //! best-ranked optimal target state gives the smallest optimal route.
 //!
+//! # Edges
+//!
+//! Every edge a search takes goes through `Search::step`, which says whether the step is allowed
+//! and what it costs: the one place where an edge could later be filtered out or penalised.
+//!
 //! No recursion anywhere: the strongly connected components come from an iterative Tarjan.
 
 use super::Objective;
