@@ -47,7 +47,11 @@ fn diffs(c: &mut Criterion) {
         // change every route, which measures rendering rather than planning).
         let spec = SynthSpec::new(n);
         let old = generate(&spec);
-        let new = old.replacen("can_be_upgraded_to: [4.0.0.2", "can_be_upgraded_to: [4.0.0.3", 1);
+        let new = old.replacen(
+            "can_be_upgraded_to: [4.0.0.2",
+            "can_be_upgraded_to: [4.0.0.3",
+            1,
+        );
         let (old, new) = (
             DepGraph::from_yaml_str(&old).expect("valid"),
             DepGraph::from_yaml_str(&new).expect("valid"),
