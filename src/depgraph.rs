@@ -9,6 +9,7 @@
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::limits;
+use crate::planner::search::RouteIndex;
 use crate::version::{Version, VersionScheme};
 use crate::yaml::{self, Node, Scalar, ScalarStyle, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -25,6 +26,26 @@ pub const KNOWN_KEYS: [&str; 4] = [
     "deprecated",
     "require_from_binary",
 ];
+
+/// The keys of a `require_from_binary` mapping.
+pub const BARRIER_KEYS: [&str; 3] = ["value", "when_come_from", "when_upgraded_to"];
+
+/// The known key that `key` is a misspelling of, if any: within a small edit distance (one edit
+/// for keys of up to seven characters, two for longer ones; letter case ignored), so that
+/// `requires_from_binary`, `can_be_upgrade_to`, `when_came_from` or `deprecate` are recognised
+/// while unrelated keys are not.
+pub fn misspelling_of(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    if key.chars().count() < 3 || known.contains(&key) {
+        return None;
+    }
+    let lower = key.to_lowercase();
+    known
+        .iter()
+        .map(|&k| (strsim::damerau_levenshtein(&lower, k), k))
+        .filter(|&(d, k)| d <= if k.len() >= 8 { 2 } else { 1 })
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
 
 /// A version as written in the document: its text, where it is, and how it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +93,9 @@ pub struct RequireFromBinary {
     pub span: Span,
     /// Span of the condition list, when one is written.
     pub condition_span: Option<Span>,
+    /// Whether the boolean is written (`false` only for a mapping without `value`, which is read
+    /// as false).
+    pub value_written: bool,
 }
 
 /// One entry of the document.
@@ -191,7 +215,7 @@ impl Document {
             }
         }
         // Duplicate versions: the second occurrence, pointing at the first.
-        let mut seen: HashMap<Version, Span> = HashMap::new();
+        let mut seen: foldhash::HashMap<Version, Span> = foldhash::HashMap::default();
         for entry in &entries {
             let Ok(v) = Version::parse(&entry.version.text, scheme) else {
                 continue;
@@ -449,6 +473,7 @@ fn read_rfb(
                 condition: Condition::Always,
                 span: v.span,
                 condition_span: None,
+                value_written: true,
             }),
             None => {
                 wrong_shape(diags, v.span, format!("`{}`", s.text));
@@ -490,6 +515,9 @@ fn read_rfb(
                             }
                         }
                     }
+                    // A key with no value means its default: no condition list.
+                    Some("when_come_from" | "when_upgraded_to")
+                        if val.as_scalar().is_some_and(Scalar::is_null) => {}
                     Some("when_come_from") => {
                         come_from = Some((
                             read_version_list(val, scheme, "when_come_from", diags),
@@ -502,37 +530,35 @@ fn read_rfb(
                             val.span,
                         ));
                     }
-                    _ => {
+                    other => {
                         ok = false;
-                        diags.push(
-                            Diagnostic::error(
-                                "schema",
+                        let name = other.unwrap_or("?");
+                        let diag = match misspelling_of(name, &BARRIER_KEYS) {
+                            Some(meant) => Diagnostic::error(
+                                "misspelled-key",
                                 Some(k.span),
                                 format!(
-                                    "`require_from_binary` has an unknown key `{}`",
-                                    k.as_scalar().map_or("?", |s| s.text.as_str())
+                                    "`require_from_binary` has a key `{name}`, which is not a key of the format: did you mean `{meant}`?"
                                 ),
+                            )
+                            .with_hint(format!("write `{meant}`")),
+                            None => Diagnostic::error(
+                                "schema",
+                                Some(k.span),
+                                format!("`require_from_binary` has an unknown key `{name}`"),
                             )
                             .with_hint(
                                 "the keys are `value`, `when_come_from` and `when_upgraded_to`",
                             ),
-                        );
+                        };
+                        diags.push(diag);
                     }
                 }
             }
-            let Some(value) = value else {
-                if ok {
-                    diags.push(
-                        Diagnostic::error(
-                            "schema",
-                            Some(v.span),
-                            "`require_from_binary` mapping has no `value`",
-                        )
-                        .with_hint("add `value: true`"),
-                    );
-                }
-                return None;
-            };
+            // No `value`: false, as OceanBase's own tools read it (obd's and obshell's route code
+            // take a missing `value` as false); `lint` reports it (`barrier-without-value`).
+            let value_written = value.is_some();
+            let value = value.unwrap_or(false);
             let (condition, condition_span) = match (come_from, upgraded_to) {
                 (Some(_), Some((_, span))) => {
                     diags.push(
@@ -554,6 +580,7 @@ fn read_rfb(
                 condition,
                 span: v.span,
                 condition_span,
+                value_written,
             })
         }
     }
@@ -625,8 +652,11 @@ pub struct VersionNode {
 #[derive(Debug, Clone)]
 pub struct DepGraph {
     graph: DiGraph<VersionNode, ()>,
-    index: HashMap<Version, NodeIndex>,
+    /// Node by version (a fast hasher: loading hashes every version a few times).
+    index: foldhash::HashMap<Version, NodeIndex>,
     scheme: VersionScheme,
+    /// What the route search needs, in flat arrays (built once, at load).
+    routes: RouteIndex,
 }
 
 impl DepGraph {
@@ -669,8 +699,9 @@ impl DepGraph {
         let scheme = doc.scheme;
         let mut g = DepGraph {
             graph: DiGraph::new(),
-            index: HashMap::new(),
+            index: foldhash::HashMap::default(),
             scheme,
+            routes: RouteIndex::default(),
         };
         let mut diags = Vec::new();
         let parse = |sv: &SourceVersion, diags: &mut Vec<Diagnostic>| match Version::parse(
@@ -765,7 +796,24 @@ impl DepGraph {
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
         }
+        g.routes = RouteIndex::build(&g);
         Ok(g)
+    }
+
+    /// The search index of the graph.
+    pub(crate) fn route_index(&self) -> &RouteIndex {
+        &self.routes
+    }
+
+    /// The strongly connected components of the graph, in reverse topological order (edges go from
+    /// a component only to itself or to components listed before it), each in discovery order.
+    /// Computed without recursion, once, when the graph is loaded.
+    pub fn components(&self) -> Vec<Vec<NodeIndex>> {
+        self.routes
+            .components()
+            .iter()
+            .map(|c| c.iter().map(|&i| NodeIndex::new(i as usize)).collect())
+            .collect()
     }
 
     fn add_node(&mut self, node: VersionNode) -> NodeIndex {
@@ -810,7 +858,12 @@ impl DepGraph {
     /// Looks a version up by exact node name (parsed equality: `4.1.0.0-5` is the build node).
     pub fn find(&self, text: &str) -> Option<NodeIndex> {
         let v = Version::parse(text, self.scheme).ok()?;
-        self.index.get(&v).copied()
+        self.find_version(&v)
+    }
+
+    /// Looks a parsed version up (parsed equality).
+    pub fn find_version(&self, v: &Version) -> Option<NodeIndex> {
+        self.index.get(v).copied()
     }
 
     /// Direct upgrade targets of a version, in file order.
@@ -1017,6 +1070,47 @@ mod tests {
         .unwrap();
         let n = g.node(g.find("4.1").unwrap());
         assert!(!n.deprecated && n.barrier.is_none());
+    }
+
+    #[test]
+    fn condition_keys_without_value_and_mappings_without_value() {
+        // `when_upgraded_to:` with no value beside `when_come_from` is no list, not a conflict.
+        let g = DepGraph::from_yaml_str(
+            "- version: 4.1\n  require_from_binary:\n    value: true\n    when_come_from: [4.0]\n    when_upgraded_to:\n",
+        )
+        .unwrap();
+        let n = g.node(g.find("4.1").unwrap());
+        assert!(matches!(&n.barrier, Some(Condition::ComeFrom(l)) if l.len() == 1));
+        // `when_come_from:` alone: no condition, a barrier whatever the route.
+        let g = DepGraph::from_yaml_str(
+            "- version: 4.1\n  require_from_binary: {value: true, when_come_from: }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            g.node(g.find("4.1").unwrap()).barrier,
+            Some(Condition::Always)
+        );
+        // No `value`: false, as obd and obshell read it; the document stays valid.
+        let doc = Document::parse(
+            "- version: 4.1\n  require_from_binary: {when_come_from: [4.0]}\n",
+            None,
+        );
+        assert!(doc.diagnostics.iter().all(|d| !d.is_error()));
+        let rfb = doc.document.unwrap().entries[0]
+            .require_from_binary
+            .clone()
+            .unwrap();
+        assert!(!rfb.value && !rfb.value_written);
+        let g = DepGraph::from_yaml_str(
+            "- version: 4.1\n  require_from_binary: {when_come_from: [4.0]}\n",
+        )
+        .unwrap();
+        assert_eq!(g.node(g.find("4.1").unwrap()).barrier, None);
+        // A misspelled key inside the mapping is an error that names the key meant.
+        assert_eq!(
+            errors("- version: 4.1\n  require_from_binary: {value: true, when_came_from: [4.0]}\n"),
+            [("misspelled-key", 2, 38)]
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! deprecated (`target_deprecated`); when its hop count or binary stops change (`changed`); or when
 //! only the versions it passes through change (`rerouted`). Plans use the default objective
 //! (fewest hops) and the planner's own rules, so a start that only one file declares is resolved
-//! as the planner would resolve it (`4.1.0.0-5` falls back to `4.1.0.0`).
+//! as the planner would resolve it (`4.1.0.0-5` falls back to `4.1.0.0`). Each file is searched
+//! once per start (every target's route at once, as `targets` does), not once per pair.
 //!
 //! ```
 //! use upgrade_planner::{DepGraph, diff};
@@ -18,8 +19,9 @@
 
 use crate::depgraph::DepGraph;
 use crate::limits;
-use crate::planner::{PlanRequest, Target};
+use crate::planner::{Objective, binary_stops};
 use crate::version::Version;
+use petgraph::graph::NodeIndex;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -162,15 +164,95 @@ pub enum DiffError {
     },
 }
 
-fn outcome(g: &DepGraph, from: &str, to: &str) -> Outcome {
-    match g.plan(&PlanRequest::new(from, Target::Version(to.to_string()))) {
-        Ok(p) => Outcome::Route {
-            path: p.path,
-            hops: p.hops,
-            binary_stops: p.binary_stops,
-        },
-        Err(e) => Outcome::Refused { error: e.kind() },
+/// A pair's plan under one file, borrowing the graph's names (only changes are copied out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Out<'g> {
+    Route {
+        path: Vec<&'g str>,
+        stops: Vec<&'g str>,
+    },
+    Refused(&'static str),
+}
+
+impl Out<'_> {
+    fn owned(&self) -> Outcome {
+        let own = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        match self {
+            Out::Route { path, stops } => Outcome::Route {
+                path: own(path),
+                hops: path.len().saturating_sub(1),
+                binary_stops: own(stops),
+            },
+            Out::Refused(error) => Outcome::Refused { error },
+        }
     }
+}
+
+/// Every version name resolved in one graph, as a start and as a target.
+struct Resolved {
+    start: Vec<Option<NodeIndex>>,
+    target: Vec<Option<NodeIndex>>,
+}
+
+impl Resolved {
+    fn new(g: &DepGraph, versions: &[String]) -> Resolved {
+        Resolved {
+            start: versions
+                .iter()
+                .map(|v| g.resolve_node(v, false).ok())
+                .collect(),
+            target: versions
+                .iter()
+                .map(|v| g.resolve_node(v, true).ok())
+                .collect(),
+        }
+    }
+}
+
+/// The plans from `versions[from]` to every version under one graph, as [`DepGraph::plan`] would
+/// make them (same refusals, in the same order of precedence), from one search.
+fn outcomes<'g>(g: &'g DepGraph, resolved: &Resolved, from: usize) -> Vec<Out<'g>> {
+    let name = |ix: NodeIndex| g.node(ix).version.as_str();
+    let Some(start) = resolved.start.get(from).copied().flatten() else {
+        return vec![Out::Refused("unknown_start"); resolved.target.len()];
+    };
+    let mut route: Vec<Option<Vec<NodeIndex>>> = vec![None; g.len()];
+    let search = g.routes_from(start, Objective::Hops);
+    if let Ok(routes) = &search {
+        for (t, path) in routes {
+            if let Some(slot) = route.get_mut(t.index()) {
+                *slot = Some(path.clone());
+            }
+        }
+    }
+    resolved
+        .target
+        .iter()
+        .map(|&target| {
+            let Some(target) = target else {
+                return Out::Refused("unknown_target");
+            };
+            if target == start {
+                return Out::Route {
+                    path: vec![name(start)],
+                    stops: Vec::new(),
+                };
+            }
+            if g.node(target).deprecated {
+                return Out::Refused("deprecated_target");
+            }
+            if let Err(e) = &search {
+                return Out::Refused(e.kind());
+            }
+            match route.get(target.index()).and_then(Option::as_ref) {
+                Some(path) => Out::Route {
+                    path: path.iter().map(|&ix| name(ix)).collect(),
+                    stops: binary_stops(g, path).into_iter().map(name).collect(),
+                },
+                None => Out::Refused("no_route"),
+            }
+        })
+        .collect()
 }
 
 /// Compares the plans of every ordered pair of versions present in either graph.
@@ -220,27 +302,26 @@ pub fn diff(
     }
     let mut changes = Vec::new();
     let mut pairs = 0;
-    for from in &versions {
-        for to in &versions {
+    let (old_names, new_names) = (Resolved::new(old, &versions), Resolved::new(new, &versions));
+    for (i, from) in versions.iter().enumerate() {
+        let (olds, news) = (outcomes(old, &old_names, i), outcomes(new, &new_names, i));
+        for ((to, o), n) in versions.iter().zip(&olds).zip(&news) {
             if from == to {
                 continue;
             }
             pairs += 1;
-            let (o, n) = (outcome(old, from, to), outcome(new, from, to));
-            let kind = match (&o, &n) {
+            let kind = match (o, n) {
                 (
-                    Outcome::Route {
+                    Out::Route {
                         path: p1,
-                        hops: h1,
-                        binary_stops: s1,
+                        stops: s1,
                     },
-                    Outcome::Route {
+                    Out::Route {
                         path: p2,
-                        hops: h2,
-                        binary_stops: s2,
+                        stops: s2,
                     },
                 ) => {
-                    if h1 != h2 || s1 != s2 {
+                    if p1.len() != p2.len() || s1 != s2 {
                         ChangeKind::Changed
                     } else if p1 != p2 {
                         ChangeKind::Rerouted
@@ -248,22 +329,22 @@ pub fn diff(
                         continue;
                     }
                 }
-                (Outcome::Route { .. }, Outcome::Refused { error }) => {
+                (Out::Route { .. }, Out::Refused(error)) => {
                     if *error == "deprecated_target" {
                         ChangeKind::TargetDeprecated
                     } else {
                         ChangeKind::Removed
                     }
                 }
-                (Outcome::Refused { .. }, Outcome::Route { .. }) => ChangeKind::Added,
-                (Outcome::Refused { .. }, Outcome::Refused { .. }) => continue,
+                (Out::Refused(_), Out::Route { .. }) => ChangeKind::Added,
+                (Out::Refused(_), Out::Refused(_)) => continue,
             };
             changes.push(RouteChange {
                 kind,
                 from: from.clone(),
                 to: to.clone(),
-                old: o,
-                new: n,
+                old: o.owned(),
+                new: n.owned(),
             });
         }
     }

@@ -9,6 +9,7 @@
 //! * [`yaml`]: a small span-keeping YAML reader with resource limits, shared by every YAML input.
 //! * [`depgraph`]: the upgrade-dependency document and the graph built from it.
 //! * [`planner`]: the shortest-route solver that honours deprecated and barrier versions.
+//! * [`targets`]: every version an installed version can be upgraded to, with its best route.
 //! * [`diagnostic`]: findings about an input (code, severity, span), rendered in one place.
 //! * [`npm`]: NetApp NPM package metadata (text and ZAPI XML forms), ONTAP releases and checks.
 //! * [`rpm`]: RPM package metadata, digest verification and the upgrade YAML inside the payload.
@@ -40,6 +41,7 @@ pub mod render;
 pub mod rollout;
 pub mod rpm;
 pub mod synth;
+pub mod targets;
 pub mod version;
 pub mod yaml;
 

@@ -24,9 +24,10 @@ pub const MAX_VERSION_COMPONENTS: usize = 32;
 pub const MAX_GRAPH_NODES: usize = 1_000_000;
 /// Most `can_be_upgraded_to` edges in one dependency graph.
 pub const MAX_GRAPH_EDGES: usize = 4_000_000;
-/// Most states the exact simple-path search may visit (only used for `--objective stops` on
-/// graphs whose cycles let the fast search revisit a version; see the planner docs).
-pub const MAX_SIMPLE_PATH_SEARCH_STEPS: usize = 2_000_000;
+/// Most states the exact simple-path search may create (only used for `--objective stops` when
+/// the graph's cycles let the fastest walk revisit a version; see the planner docs). A state takes
+/// about 60 bytes, so the search stays under 64 MiB.
+pub const MAX_EXACT_SEARCH_STATES: usize = 1_000_000;
 
 // --- lint, diff and graph ---------------------------------------------------------------------
 
@@ -37,8 +38,8 @@ pub const MAX_SIMPLE_PATH_SEARCH_STEPS: usize = 2_000_000;
 pub const MAX_LINT_REACHABILITY_WORK: usize = 4_000_000;
 /// Most findings `lint` lists for one file (a note says how many more there were).
 pub const MAX_LINT_FINDINGS: usize = 10_000;
-/// Most versions (the union of both files) `diff` compares: it plans every ordered pair, so the
-/// work grows with the square of this number.
+/// Most versions (the union of both files) `diff` compares: it compares every ordered pair (one
+/// search per start and file), so the work and the output grow with the square of this number.
 pub const MAX_DIFF_VERSIONS: usize = 1_000;
 
 // ---- Rollout planning (cluster inventories, maintenance windows, `--only`) ----

@@ -13,20 +13,22 @@
 //!   result deterministic and independent of file order.
 //!
 //! Whether an intermediate version is a binary stop depends on the last binary stop before it
-//! (`when_come_from`), so the search runs over `(version, last stop)` states: Dijkstra computes the
-//! optimal cost of every state, then the smallest optimal route is read off the optimal-predecessor
-//! DAG. Last stops that no `when_come_from` list mentions are merged into one state, which keeps the
-//! state space close to the graph's size. Under `hops` an optimal walk never repeats a version; under
-//! `stops` a cycle through a binary stop could make it do so, and only then an exact search over
-//! simple paths runs (bounded by [`crate::limits::MAX_SIMPLE_PATH_SEARCH_STEPS`]).
+//! (`when_come_from`), so the search runs over `(version, last-stop class)` states: an A* search
+//! with lower bounds from the target settles only the states that could be on an optimal route,
+//! then the smallest optimal route is read off the optimal predecessors. Under `hops` an optimal
+//! walk never repeats a version; under `stops` a cycle through a binary stop could make it do so,
+//! and only then the same search runs over states that also record the versions visited inside the
+//! current cycle, which is exact for simple paths (bounded by
+//! [`crate::limits::MAX_EXACT_SEARCH_STATES`]). The engine, and how it keeps the state space small,
+//! is described in [`search`].
 
-use crate::depgraph::{Barrier, Condition, DepGraph};
+pub(crate) mod search;
+
+use crate::depgraph::DepGraph;
 use crate::limits;
 use crate::version::{Version, VersionScheme};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
-use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::fmt;
 use thiserror::Error;
 
@@ -271,11 +273,12 @@ pub enum PlanError {
     },
     /// The exact search for `--objective stops` on a cyclic graph exceeded its budget.
     #[error(
-        "the graph's cycles make the exact fewest-stops search too large (more than {steps} steps); \
+        "the graph's cycles make the exact fewest-stops search too large (more than {steps} states); \
          use `--objective hops` or remove the cycles (`upgrade-planner lint` lists them)"
     )]
     SearchLimit {
-        /// The budget that was exceeded.
+        /// The budget that was exceeded: states of the exact search
+        /// ([`limits::MAX_EXACT_SEARCH_STATES`]). The name is kept for compatibility.
         steps: usize,
     },
 }
@@ -361,65 +364,15 @@ impl PlanError {
     }
 }
 
-/// Lexicographic route cost, in the objective's order.
-type Cost = (u32, u32, u32);
-
-/// Whether `entry` (from a condition list) names `node`: by full name, or by plain version when the
-/// entry has no build.
-fn names(entry: &Version, node: &Version) -> bool {
-    entry == node || (!entry.is_build_specific() && *entry == node.base_version())
-}
-
-/// Whether the binary must be installed at a barrier, given the last stop and the route's target.
-/// `last_stop: None` stands for a last stop that no condition names.
-fn barrier_fires(barrier: &Barrier, last_stop: Option<&Version>, target: &Version) -> bool {
-    match barrier {
-        Condition::Always => true,
-        Condition::ComeFrom(list) => {
-            list.is_empty() || last_stop.is_some_and(|ls| list.iter().any(|e| names(e, ls)))
-        }
-        Condition::UpgradedTo(list) => list.is_empty() || list.iter().any(|e| names(e, target)),
-    }
-}
-
 /// Walks a path and returns its binary stops (intermediate versions where the binary is installed).
 pub fn binary_stops(graph: &DepGraph, path: &[NodeIndex]) -> Vec<NodeIndex> {
-    let (Some(&first), Some(&last)) = (path.first(), path.last()) else {
-        return Vec::new();
-    };
-    let target = &graph.node(last).version;
-    let mut last_stop = first;
-    let mut stops = Vec::new();
-    for &n in path.iter().skip(1).take(path.len().saturating_sub(2)) {
-        let node = graph.node(n);
-        if let Some(b) = &node.barrier
-            && barrier_fires(b, Some(&graph.node(last_stop).version), target)
-        {
-            stops.push(n);
-            last_stop = n;
-        }
-    }
-    stops
-}
-
-/// The cost of a path under an objective.
-pub fn path_cost(
-    graph: &DepGraph,
-    path: &[NodeIndex],
-    objective: Objective,
-) -> (usize, usize, usize) {
-    let hops = path.len().saturating_sub(1);
-    let stops = binary_stops(graph, path).len();
-    let deprecated = path
-        .iter()
-        .skip(1)
-        .take(path.len().saturating_sub(2))
-        .filter(|&&n| graph.node(n).deprecated)
-        .count();
-    match objective {
-        Objective::Hops => (hops, stops, deprecated),
-        Objective::Stops => (stops, hops, deprecated),
-    }
+    let path: Vec<u32> = path.iter().map(|ix| ix.index() as u32).collect();
+    graph
+        .route_index()
+        .stops_on(&path)
+        .into_iter()
+        .map(|i| NodeIndex::new(i as usize))
+        .collect()
 }
 
 impl DepGraph {
@@ -698,7 +651,7 @@ impl DepGraph {
     }
 
     /// Builds the [`Plan`] for a path (start first, target last).
-    fn make_plan(&self, path: &[NodeIndex], objective: Objective) -> Plan {
+    pub(crate) fn make_plan(&self, path: &[NodeIndex], objective: Objective) -> Plan {
         let stops = binary_stops(self, path);
         let name = |ix: NodeIndex| self.name_of(ix);
         let mut stages = Vec::with_capacity(stops.len() + 2);
@@ -738,10 +691,14 @@ impl DepGraph {
 
     /// The newest non-deprecated version reachable from `start` (possibly `start` itself).
     fn latest_from(&self, start: NodeIndex) -> Result<NodeIndex, PlanError> {
-        self.reachable_from(start)
-            .into_iter()
-            .filter(|&ix| !self.node(ix).deprecated)
-            .max_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
+        let index = self.route_index();
+        let reached = index.reach(start.index() as u32, true);
+        index
+            .by_version()
+            .iter()
+            .rev()
+            .map(|&i| NodeIndex::new(i as usize))
+            .find(|&ix| reached.get(ix.index()) == Some(&true) && !self.node(ix).deprecated)
             .ok_or_else(|| PlanError::NoRoute {
                 from: self.name_of(start),
                 to: "latest".to_string(),
@@ -782,35 +739,34 @@ impl DepGraph {
     }
 
     fn sort_by_version(&self, nodes: &mut [NodeIndex]) {
-        nodes.sort_by(|&a, &b| {
-            self.node(a)
-                .version
-                .cmp(&self.node(b).version)
-                .then(a.cmp(&b))
-        });
+        let index = self.route_index();
+        nodes.sort_by_key(|ix| index.rank(ix.index() as u32));
     }
 
     fn no_route(&self, start: NodeIndex, target: NodeIndex) -> PlanError {
+        let index = self.route_index();
         let t = &self.node(target).version;
-        let reachable = self.reachable_from(start);
+        let target_rank = index.rank(target.index() as u32);
+        let reached = index.reach(start.index() as u32, true);
+        let reachable: Vec<NodeIndex> = index
+            .by_version()
+            .iter()
+            .map(|&i| NodeIndex::new(i as usize))
+            .filter(|ix| reached.get(ix.index()) == Some(&true) && !self.node(*ix).deprecated)
+            .collect();
+        // The newest not newer than the target, else the oldest.
         let closest = reachable
             .iter()
-            .copied()
-            .filter(|&ix| !self.node(ix).deprecated && self.node(ix).version <= *t)
-            .max_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
-            .or_else(|| {
-                reachable
-                    .iter()
-                    .copied()
-                    .filter(|&ix| !self.node(ix).deprecated)
-                    .min_by(|&a, &b| self.node(a).version.cmp(&self.node(b).version))
-            });
-        let mut reaching: Vec<NodeIndex> = self
-            .reaching(target)
-            .into_iter()
-            .filter(|&ix| ix != target)
-            .collect();
-        self.sort_by_version(&mut reaching);
+            .rev()
+            .find(|ix| index.rank(ix.index() as u32) <= target_rank)
+            .or(reachable.first())
+            .copied();
+        let reaches = index.reach(target.index() as u32, false);
+        let reaching = index
+            .by_version()
+            .iter()
+            .map(|&i| NodeIndex::new(i as usize))
+            .filter(|&ix| ix != target && reaches.get(ix.index()) == Some(&true));
         PlanError::NoRoute {
             from: self.name_of(start),
             to: t.as_str().to_string(),
@@ -827,223 +783,17 @@ impl DepGraph {
         target: NodeIndex,
         objective: Objective,
     ) -> Result<Option<Vec<NodeIndex>>, PlanError> {
-        let Some(path) = self.solve_states(start, target, objective) else {
-            return Ok(None);
-        };
-        let distinct: HashSet<NodeIndex> = path.iter().copied().collect();
-        if distinct.len() == path.len() {
-            return Ok(Some(path));
-        }
-        // Only reachable under `stops` on cyclic graphs: the optimal walk repeats a version.
-        self.solve_simple_exhaustive(start, target, objective)
-    }
-
-    /// The order in which candidate successors are tried: version order, then node index.
-    fn version_order(&self, a: NodeIndex, b: NodeIndex) -> Ordering {
-        self.node(a)
-            .version
-            .cmp(&self.node(b).version)
-            .then(a.cmp(&b))
-    }
-
-    /// Dijkstra over (node, last-stop class) states; returns the smallest optimal walk.
-    fn solve_states(
-        &self,
-        start: NodeIndex,
-        target: NodeIndex,
-        objective: Objective,
-    ) -> Option<Vec<NodeIndex>> {
-        let target_version = &self.node(target).version;
-        // Last stops that some `when_come_from` entry names get their own class; the rest share
-        // class 0 (they can never make a conditional barrier fire).
-        let mentioned: Vec<&Version> = self
-            .nodes()
-            .filter_map(|(_, n)| match &n.barrier {
-                Some(Condition::ComeFrom(list)) => Some(list.iter()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        let mut class_of: HashMap<NodeIndex, u32> = HashMap::new();
-        let class = |ix: NodeIndex, class_of: &mut HashMap<NodeIndex, u32>| -> u32 {
-            if let Some(&c) = class_of.get(&ix) {
-                return c;
-            }
-            let v = &self.node(ix).version;
-            let c = if mentioned.iter().any(|e| names(e, v)) {
-                ix.index() as u32 + 1
-            } else {
-                0
-            };
-            class_of.insert(ix, c);
-            c
-        };
-        // A non-zero class is the last stop's node index + 1; class 0 satisfies no condition.
-        type State = (NodeIndex, u32);
-        let start_state: State = (start, class(start, &mut class_of));
-        let mut dist: HashMap<State, Cost> = HashMap::from([(start_state, (0, 0, 0))]);
-        let mut preds: HashMap<State, Vec<State>> = HashMap::new();
-        let mut heap = BinaryHeap::from([Reverse((
-            (0u32, 0u32, 0u32),
-            start_state.0.index(),
-            start_state.1,
-        ))]);
-        let last_stop = |s: State| -> Option<&Version> {
-            (s.1 != 0).then(|| &self.node(NodeIndex::new(s.1 as usize - 1)).version)
-        };
-        while let Some(Reverse((cost, node, cls))) = heap.pop() {
-            let state: State = (NodeIndex::new(node), cls);
-            if dist.get(&state).is_some_and(|&d| d < cost) {
-                continue;
-            }
-            if state.0 == target {
-                continue;
-            }
-            for next in self.graph().neighbors(state.0) {
-                if next == start {
-                    continue;
-                }
-                let n = self.node(next);
-                let (is_stop, deprecated) = if next == target {
-                    (false, false)
-                } else {
-                    let fires = n
-                        .barrier
-                        .as_ref()
-                        .is_some_and(|b| barrier_fires(b, last_stop(state), target_version));
-                    (fires, n.deprecated)
-                };
-                let next_cls = if is_stop {
-                    class(next, &mut class_of)
-                } else {
-                    state.1
-                };
-                let (s, d) = (u32::from(is_stop), u32::from(deprecated));
-                let step: Cost = match objective {
-                    Objective::Hops => (1, s, d),
-                    Objective::Stops => (s, 1, d),
-                };
-                let new_cost = (cost.0 + step.0, cost.1 + step.1, cost.2 + step.2);
-                let next_state: State = (next, next_cls);
-                match dist.get(&next_state).map(|d| new_cost.cmp(d)) {
-                    Some(Ordering::Greater) => {}
-                    Some(Ordering::Equal) => preds.entry(next_state).or_default().push(state),
-                    Some(Ordering::Less) | None => {
-                        dist.insert(next_state, new_cost);
-                        preds.insert(next_state, vec![state]);
-                        heap.push(Reverse((new_cost, next.index(), next_cls)));
-                    }
-                }
-            }
-        }
-        // The optimal target states, then every state on an optimal walk to one of them.
-        let best = dist
-            .iter()
-            .filter(|(s, _)| s.0 == target)
-            .map(|(_, &c)| c)
-            .min()?;
-        let mut on_optimal: HashSet<State> = HashSet::new();
-        let mut stack: Vec<State> = dist
-            .iter()
-            .filter(|(s, c)| s.0 == target && **c == best)
-            .map(|(s, _)| *s)
-            .collect();
-        while let Some(s) = stack.pop() {
-            if on_optimal.insert(s) {
-                stack.extend(preds.get(&s).into_iter().flatten().copied());
-            }
-        }
-        // Forward: from the start, always step to the smallest version that stays optimal.
-        let mut succ: HashMap<State, Vec<State>> = HashMap::new();
-        for s in &on_optimal {
-            for p in preds.get(s).into_iter().flatten() {
-                if on_optimal.contains(p) {
-                    succ.entry(*p).or_default().push(*s);
-                }
-            }
-        }
-        let mut path = vec![start];
-        let mut cur = start_state;
-        while cur.0 != target {
-            let next = succ
-                .get(&cur)?
-                .iter()
-                .copied()
-                .min_by(|a, b| self.version_order(a.0, b.0).then(a.1.cmp(&b.1)))?;
-            path.push(next.0);
-            cur = next;
-        }
-        Some(path)
-    }
-
-    /// Exact branch-and-bound search over simple paths, in version order, with a step budget.
-    fn solve_simple_exhaustive(
-        &self,
-        start: NodeIndex,
-        target: NodeIndex,
-        objective: Objective,
-    ) -> Result<Option<Vec<NodeIndex>>, PlanError> {
-        let can_reach = self.reaching(target);
-        let mut best: Option<((usize, usize, usize), Vec<NodeIndex>)> = None;
-        let mut path = vec![start];
-        let mut on_path: HashSet<NodeIndex> = HashSet::from([start]);
-        let mut steps = 0usize;
-        // Iterative DFS: a stack of successor lists with a cursor.
-        let sorted_succ = |n: NodeIndex| {
-            let mut s: Vec<NodeIndex> = self.graph().neighbors(n).collect();
-            s.sort_by(|&a, &b| self.version_order(a, b));
-            s.dedup();
-            s
-        };
-        let mut stack: Vec<(Vec<NodeIndex>, usize)> = vec![(sorted_succ(start), 0)];
-        while let Some((succ, cursor)) = stack.last_mut() {
-            let Some(&next) = succ.get(*cursor) else {
-                stack.pop();
-                if let Some(n) = path.pop() {
-                    on_path.remove(&n);
-                }
-                continue;
-            };
-            *cursor += 1;
-            steps += 1;
-            if steps > limits::MAX_SIMPLE_PATH_SEARCH_STEPS {
-                return Err(PlanError::SearchLimit {
-                    steps: limits::MAX_SIMPLE_PATH_SEARCH_STEPS,
-                });
-            }
-            if on_path.contains(&next) || !can_reach.contains(&next) {
-                continue;
-            }
-            path.push(next);
-            // A prefix's cost is a lower bound of every completion's cost (all parts only grow).
-            let prefix_cost = if next == target {
-                path_cost(self, &path, objective)
-            } else {
-                // Cost as if the next node were the end, counting it as an intermediate.
-                let mut probe = path.clone();
-                probe.push(target);
-                let (a, b, c) = path_cost(self, &probe, objective);
-                match objective {
-                    Objective::Hops => (a - 1, b, c),
-                    Objective::Stops => (a, b - 1, c),
-                }
-            };
-            let worse = best.as_ref().is_some_and(|(c, _)| prefix_cost >= *c);
-            if next == target {
-                if !worse {
-                    best = Some((prefix_cost, path.clone()));
-                }
-                path.pop();
-                continue;
-            }
-            if worse {
-                path.pop();
-                continue;
-            }
-            on_path.insert(next);
-            stack.push((sorted_succ(next), 0));
-        }
-        Ok(best.map(|(_, p)| p))
+        let path = search::solve(
+            self.route_index(),
+            start.index() as u32,
+            target.index() as u32,
+            objective,
+            limits::MAX_EXACT_SEARCH_STATES,
+        )
+        .map_err(|_| PlanError::SearchLimit {
+            steps: limits::MAX_EXACT_SEARCH_STATES,
+        })?;
+        Ok(path.map(|p| p.into_iter().map(|i| NodeIndex::new(i as usize)).collect()))
     }
 }
 

@@ -77,9 +77,16 @@ pub struct VersionError {
     pub reason: String,
 }
 
-/// A decimal number kept as its digits without leading zeros, so any length compares correctly.
+/// A decimal number of any length: a `u64` when it has at most 19 significant digits (every real
+/// version component and build), else its digits without leading zeros. Normalised that way,
+/// derived equality and hashing are numeric equality, and the order below is numeric order
+/// (a number of 20 or more digits is larger than any of 19 or fewer). The small form keeps
+/// parsing free of allocations for the numbers real files use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Number(String);
+enum Number {
+    Small(u64),
+    Big(String),
+}
 
 impl Number {
     fn parse(digits: &str) -> Option<Number> {
@@ -87,23 +94,26 @@ impl Number {
             return None;
         }
         let trimmed = digits.trim_start_matches('0');
-        Some(Number(if trimmed.is_empty() {
-            "0".into()
+        if trimmed.len() <= 19 {
+            // At most 19 digits always fits in a u64; "" (all zeros) is 0.
+            Some(Number::Small(trimmed.parse().unwrap_or(0)))
         } else {
-            trimmed.into()
-        }))
+            Some(Number::Big(trimmed.to_string()))
+        }
     }
     fn zero() -> Number {
-        Number("0".into())
+        Number::Small(0)
     }
 }
 
 impl Ord for Number {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0
-            .len()
-            .cmp(&other.0.len())
-            .then_with(|| self.0.cmp(&other.0))
+        match (self, other) {
+            (Number::Small(a), Number::Small(b)) => a.cmp(b),
+            (Number::Small(_), Number::Big(_)) => Ordering::Less,
+            (Number::Big(_), Number::Small(_)) => Ordering::Greater,
+            (Number::Big(a), Number::Big(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+        }
     }
 }
 impl PartialOrd for Number {
@@ -465,6 +475,17 @@ mod tests {
             let (x, y) = (ob(&a), ob(&b));
             prop_assert_eq!(x.cmp(&y), y.cmp(&x).reverse());
             prop_assert_eq!(x.cmp(&y) == Ordering::Equal, x == y);
+        }
+
+        #[test]
+        fn numbers_compare_numerically_across_sizes(a in "0{0,3}[0-9]{1,24}", b in "0{0,3}[0-9]{1,24}") {
+            // Reference: significant digits, shorter first, then digit by digit.
+            let key = |s: &str| {
+                let t = s.trim_start_matches('0');
+                (t.len(), t.to_string())
+            };
+            prop_assert_eq!(ob(&a).cmp(&ob(&b)), key(&a).cmp(&key(&b)));
+            prop_assert_eq!(ob(&a) == ob(&b), key(&a) == key(&b));
         }
 
         #[test]

@@ -2,7 +2,9 @@
 //! version deprecated or not, `require_from_binary` absent, true, or conditioned by `when_come_from`
 //! or `when_upgraded_to` on one version), every query, both objectives, against the brute force in
 //! `tests/common`. Two version sets run: plain versions, and one with a build-specific node so that
-//! conditions naming a plain version also match its builds.
+//! conditions naming a plain version also match its builds. A third scope covers dense cycles:
+//! every edge set of four versions with conditions on most versions. Every graph also checks
+//! `targets` against the brute force, start by start.
 
 mod common;
 
@@ -37,28 +39,56 @@ fn check_graph(model: &Model) -> usize {
                 assert_eq!(got, want, "query {req:?}\n{yaml}");
                 checked += 1;
             }
+            // `targets` lists what `plan` routes to, with the same routes, newest first.
+            let listed: Vec<Vec<String>> = graph
+                .targets(&model.versions[from], objective)
+                .unwrap()
+                .targets
+                .into_iter()
+                .map(|t| t.path)
+                .collect();
+            let expected: Vec<Vec<String>> = (0..n)
+                .rev()
+                .filter(|&t| t != from && !model.deprecated[t])
+                .filter_map(|t| model.brute_force(from, Some(t), obj).ok())
+                .map(|p| p.iter().map(|&i| model.versions[i].clone()).collect())
+                .collect();
+            assert_eq!(
+                listed, expected,
+                "targets from {}\n{yaml}",
+                model.versions[from]
+            );
         }
     }
     checked
 }
 
-fn all_graphs(versions: &[&str], shard: usize, shards: usize) -> usize {
-    let n = versions.len();
+/// This shard's edge sets over `n` versions: every subset of the ordered pairs of distinct
+/// versions, the shards taking every `shards`-th one.
+fn edge_sets(n: usize, shard: usize, shards: usize) -> impl Iterator<Item = Vec<(usize, usize)>> {
     let pairs: Vec<(usize, usize)> = (0..n)
         .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
         .collect();
+    (0..1usize << pairs.len())
+        .filter(move |m| m % shards == shard)
+        .map(move |mask| {
+            pairs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, &p)| p)
+                .collect()
+        })
+}
+
+fn all_graphs(versions: &[&str], shard: usize, shards: usize) -> usize {
+    let n = versions.len();
     let mut options: Vec<Option<Cond>> = vec![None, Some(Cond::Always)];
     options.extend((0..n).map(|j| Some(Cond::ComeFrom(vec![j]))));
     options.extend((0..n).map(|j| Some(Cond::UpgradedTo(vec![j]))));
     let k = options.len();
     let mut checked = 0;
-    for mask in (0..1usize << pairs.len()).filter(|m| m % shards == shard) {
-        let edges: Vec<(usize, usize)> = pairs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, &p)| p)
-            .collect();
+    for edges in edge_sets(n, shard, shards) {
         for dep in 0..1usize << n {
             for combo in 0..k.pow(n as u32) {
                 let mut c = combo;
@@ -83,16 +113,72 @@ fn all_graphs(versions: &[&str], shard: usize, shards: usize) -> usize {
     checked
 }
 
-fn run(versions: &[&str]) -> usize {
+/// Every edge set of four versions (4,096, from no edge to the complete graph: every 2-, 3- and
+/// 4-cycle), each with eight barrier assignments that condition most versions (drawn once from a
+/// fixed seed) and two deprecation patterns.
+fn dense_graphs(shard: usize, shards: usize) -> usize {
+    let versions = ["1.0-5", "1.0", "2.0", "3.0"];
+    let n = versions.len();
+    let mut x: u64 = 0x1234_5678;
+    let mut next = move |m: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m as u64) as usize
+    };
+    let patterns: Vec<Vec<Option<Cond>>> = (0..8)
+        .map(|_| {
+            (0..n)
+                .map(|_| match next(8) {
+                    0 => None,
+                    1 => Some(Cond::Always),
+                    2..=4 => Some(Cond::ComeFrom(vec![next(n)])),
+                    _ => Some(Cond::UpgradedTo(vec![next(n)])),
+                })
+                .collect()
+        })
+        .collect();
+    let deprecations = [vec![false; n], vec![true, false, false, false]];
+    let mut checked = 0;
+    for edges in edge_sets(n, shard, shards) {
+        for barrier in &patterns {
+            for deprecated in &deprecations {
+                let model = Model {
+                    versions: versions.iter().map(|s| s.to_string()).collect(),
+                    declared: vec![true; n],
+                    deprecated: deprecated.clone(),
+                    barrier: barrier.clone(),
+                    edges: edges.clone(),
+                };
+                checked += check_graph(&model);
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_edge_set_of_four_versions_with_conditions_on_most() {
+    let total = sharded(dense_graphs);
+    assert_eq!(total, (2 * 4 * 5) * 4096 * 8 * 2);
+}
+
+/// Runs `work(shard, shards)` on every core and adds up the queries checked.
+fn sharded(work: impl Fn(usize, usize) -> usize + Sync) -> usize {
     let shards = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .max(2);
+    let work = &work;
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..shards)
-            .map(|shard| s.spawn(move || all_graphs(versions, shard, shards)))
+            .map(|shard| s.spawn(move || work(shard, shards)))
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     })
+}
+
+fn run(versions: &[&str]) -> usize {
+    sharded(|shard, shards| all_graphs(versions, shard, shards))
 }
 
 #[test]

@@ -4,6 +4,9 @@
 //! order, and versions keep their source text. Start and target names resolve alike (`V-B` with no
 //! node `V-B` plans as `V`, `V-B.el7` as `V-B`), a build that is not a number is refused, target
 //! suggestions are never deprecated, and `no_route` never lists the target as reaching itself.
+//! Two graph families: sparse random graphs, and dense cycles (out-degree up to 7) with conditions
+//! on most versions, where `--objective stops` needs the exact simple-path search. On both,
+//! `targets` agrees with `plan` for every start, and `diff` with planning every pair.
 
 mod common;
 
@@ -71,6 +74,169 @@ fn model() -> impl Strategy<Value = (Model, Vec<usize>)> {
         })
 }
 
+/// Dense cycles with conditions on most versions (issue 14): 4 to 8 declared versions, each with
+/// 1 to 7 upgrade targets in any direction (so most versions sit on several cycles), and a
+/// barrier with a one- to three-entry `when_come_from` or `when_upgraded_to` on about 85% of them.
+fn dense_model() -> impl Strategy<Value = (Model, Vec<usize>)> {
+    (4usize..=8)
+        .prop_flat_map(|n| {
+            let cond = prop_oneof![
+                3 => Just(None),
+                2 => Just(Some(Cond::Always)),
+                8 => proptest::collection::vec(0..n, 1..=3).prop_map(|l| Some(Cond::ComeFrom(l))),
+                7 => proptest::collection::vec(0..n, 1..=3).prop_map(|l| Some(Cond::UpgradedTo(l))),
+            ];
+            (
+                proptest::sample::subsequence((0..POOL.len()).collect::<Vec<_>>(), n),
+                proptest::collection::vec(prop::bool::weighted(0.2), n),
+                proptest::collection::vec(cond, n),
+                proptest::collection::vec(proptest::collection::vec(0..n, 1..=7), n),
+                Just(n),
+            )
+        })
+        .prop_flat_map(|(picked, deprecated, barrier, targets, n)| {
+            let versions: Vec<String> = picked.iter().map(|&i| POOL[i].to_string()).collect();
+            let mut edges: Vec<(usize, usize)> = Vec::new();
+            for (a, list) in targets.iter().enumerate() {
+                for &b in list {
+                    if a != b && !edges.contains(&(a, b)) {
+                        edges.push((a, b));
+                    }
+                }
+            }
+            let m = Model {
+                versions,
+                declared: vec![true; n],
+                deprecated,
+                barrier,
+                edges,
+            };
+            (Just(m), Just((0..n).collect::<Vec<_>>()).prop_shuffle())
+        })
+}
+
+/// [`dense_model`] with a planted "reset" gadget on seven of its versions S, A, Y, X, B, Z, T:
+/// S→A, A↔Y, A→X→B→Z→T, Y always a barrier, X a barrier when coming from S, Z when coming
+/// from X. Under `--objective stops` the fastest *walk* S→A→Y→A→X→B→Z→T repeats A (passing Y
+/// resets the last stop, so neither X nor Z fires), so only the exact simple-path search gives
+/// the right route (S→A→X→B→Z→T, two stops); the rest of the graph is random.
+fn reset_model() -> impl Strategy<Value = (Model, Vec<usize>)> {
+    dense_model()
+        .prop_filter("seven versions", |(m, _)| m.versions.len() >= 7)
+        .prop_flat_map(|(m, order)| {
+            let n = m.versions.len();
+            (
+                Just(m),
+                Just(order),
+                Just((0..n).collect::<Vec<_>>()).prop_shuffle(),
+            )
+        })
+        .prop_map(|(mut m, order, roles)| {
+            let [s, a, y, x, b, z, t] = [0, 1, 2, 3, 4, 5, 6].map(|i| roles[i]);
+            // The gadget's versions keep only the gadget's edges out of them (edges into them
+            // from the rest of the graph stay), so no shortcut hides the repeated walk.
+            let gadget = [(s, a), (a, y), (y, a), (a, x), (x, b), (b, z), (z, t)];
+            m.edges.retain(|e| ![s, a, y, x, b, z].contains(&e.0));
+            m.edges.extend(gadget);
+            for v in [s, a, b] {
+                m.barrier[v] = None;
+            }
+            m.barrier[y] = Some(Cond::Always);
+            m.barrier[x] = Some(Cond::ComeFrom(vec![s]));
+            m.barrier[z] = Some(Cond::ComeFrom(vec![x]));
+            m.deprecated[t] = false;
+            (m, order)
+        })
+}
+
+/// Plans every query of a model (both objectives, every start, every target and `latest`) and
+/// compares with the brute force; also checks `targets` against `plan` for every start.
+fn check_against_brute_force(m: &Model, order: &[usize]) -> Result<(), TestCaseError> {
+    let yaml = m.to_yaml(&(0..m.versions.len()).collect::<Vec<_>>());
+    let shuffled = m.to_yaml(order);
+    let graph = DepGraph::from_yaml_str(&yaml).unwrap();
+    let graph2 = DepGraph::from_yaml_str(&shuffled).unwrap();
+    let nodes = present(m);
+    for (obj, objective) in [(Obj::Hops, Objective::Hops), (Obj::Stops, Objective::Stops)] {
+        for &from in &nodes {
+            for to in nodes.iter().copied().map(Some).chain([None]) {
+                let target = to.map_or(Target::Latest, |t| Target::Version(m.versions[t].clone()));
+                let req = PlanRequest::new(m.versions[from].clone(), target).objective(objective);
+                let got = graph.plan(&req);
+                // Deterministic, and independent of the order of entries in the file.
+                prop_assert_eq!(&got, &graph.plan(&req));
+                prop_assert_eq!(&got, &graph2.plan(&req));
+                let want = m.brute_force(from, to, obj);
+                match (&got, &want) {
+                    (Ok(plan), Ok(path)) => {
+                        let names: Vec<String> =
+                            path.iter().map(|&i| m.versions[i].clone()).collect();
+                        prop_assert_eq!(&plan.path, &names, "{:?}\n{}", req, yaml);
+                        // Every hop is an edge; versions keep their source text.
+                        for w in path.windows(2) {
+                            prop_assert!(m.edges.contains(&(w[0], w[1])));
+                        }
+                        let idx = |v: &String| m.versions.iter().position(|x| x == v).unwrap();
+                        prop_assert!(!m.deprecated[idx(&plan.to)] || plan.hops == 0);
+                        let stops: Vec<String> = m
+                            .stops(path)
+                            .iter()
+                            .map(|&i| m.versions[i].clone())
+                            .collect();
+                        prop_assert_eq!(&plan.binary_stops, &stops);
+                        prop_assert_eq!(plan.hops, path.len() - 1);
+                    }
+                    (Err(e), Err(kind)) => prop_assert_eq!(e.kind(), *kind, "{:?}\n{}", req, yaml),
+                    _ => prop_assert!(
+                        false,
+                        "got {:?}, want {:?} for {:?}\n{}",
+                        got,
+                        want,
+                        req,
+                        yaml
+                    ),
+                }
+            }
+            // `targets` lists exactly the versions `plan` routes to (not the start, not
+            // deprecated), each with `plan`'s route, newest first.
+            let listed = graph.targets(&m.versions[from], objective).unwrap();
+            let mut expected = Vec::new();
+            for &to in nodes.iter().rev() {
+                if to == from || m.deprecated[to] {
+                    continue;
+                }
+                let req = PlanRequest::new(
+                    m.versions[from].clone(),
+                    Target::Version(m.versions[to].clone()),
+                )
+                .objective(objective);
+                if let Ok(plan) = graph.plan(&req) {
+                    expected.push((
+                        plan.to,
+                        plan.path,
+                        plan.binary_stops,
+                        plan.deprecated_transits,
+                    ));
+                }
+            }
+            let got: Vec<_> = listed
+                .targets
+                .into_iter()
+                .map(|t| (t.version, t.path, t.binary_stops, t.deprecated_transits))
+                .collect();
+            prop_assert_eq!(
+                got,
+                expected,
+                "targets from {} ({})\n{}",
+                m.versions[from],
+                objective,
+                yaml
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Versions that exist in the loaded graph: declared, or the target of an edge.
 fn present(m: &Model) -> Vec<usize> {
     (0..m.versions.len())
@@ -83,41 +249,64 @@ proptest! {
 
     #[test]
     fn solver_matches_brute_force((m, order) in model()) {
-        let yaml = m.to_yaml(&(0..m.versions.len()).collect::<Vec<_>>());
-        let shuffled = m.to_yaml(&order);
-        let graph = DepGraph::from_yaml_str(&yaml).unwrap();
-        let graph2 = DepGraph::from_yaml_str(&shuffled).unwrap();
-        let nodes = present(&m);
-        for (obj, objective) in [(Obj::Hops, Objective::Hops), (Obj::Stops, Objective::Stops)] {
-            for &from in &nodes {
-                for to in nodes.iter().copied().map(Some).chain([None]) {
-                    let target = to.map_or(Target::Latest, |t| Target::Version(m.versions[t].clone()));
-                    let req = PlanRequest::new(m.versions[from].clone(), target).objective(objective);
-                    let got = graph.plan(&req);
-                    // Deterministic, and independent of the order of entries in the file.
-                    prop_assert_eq!(&got, &graph.plan(&req));
-                    prop_assert_eq!(&got, &graph2.plan(&req));
-                    let want = m.brute_force(from, to, obj);
-                    match (&got, &want) {
-                        (Ok(plan), Ok(path)) => {
-                            let names: Vec<String> = path.iter().map(|&i| m.versions[i].clone()).collect();
-                            prop_assert_eq!(&plan.path, &names, "{:?}\n{}", req, yaml);
-                            // Every hop is an edge; versions keep their source text.
-                            for w in path.windows(2) {
-                                prop_assert!(m.edges.contains(&(w[0], w[1])));
-                            }
-                            let idx = |v: &String| m.versions.iter().position(|x| x == v).unwrap();
-                            prop_assert!(!m.deprecated[idx(&plan.to)] || plan.hops == 0);
-                            let stops: Vec<String> = m.stops(path).iter().map(|&i| m.versions[i].clone()).collect();
-                            prop_assert_eq!(&plan.binary_stops, &stops);
-                            prop_assert_eq!(plan.hops, path.len() - 1);
-                        }
-                        (Err(e), Err(kind)) => prop_assert_eq!(e.kind(), *kind, "{:?}\n{}", req, yaml),
-                        _ => prop_assert!(false, "got {:?}, want {:?} for {:?}\n{}", got, want, req, yaml),
-                    }
+        check_against_brute_force(&m, &order)?;
+    }
+
+    #[test]
+    fn solver_matches_brute_force_on_dense_cycles((m, order) in dense_model()) {
+        check_against_brute_force(&m, &order)?;
+    }
+
+    #[test]
+    fn solver_matches_brute_force_where_walks_repeat_versions((m, order) in reset_model()) {
+        check_against_brute_force(&m, &order)?;
+    }
+
+    #[test]
+    fn diff_matches_pairwise_plans((old, _) in dense_model(), (new, _) in model()) {
+        // `diff` searches once per start; the result must be what planning each pair gives.
+        let (a, b) = (old.to_yaml(&(0..old.versions.len()).collect::<Vec<_>>()), new.to_yaml(&(0..new.versions.len()).collect::<Vec<_>>()));
+        let (ga, gb) = (DepGraph::from_yaml_str(&a).unwrap(), DepGraph::from_yaml_str(&b).unwrap());
+        let d = upgrade_planner::diff::diff(&ga, &gb, "old", "new").unwrap();
+        let outcome = |g: &DepGraph, from: &str, to: &str| match g.plan(&PlanRequest::new(from, Target::Version(to.into()))) {
+            Ok(p) => upgrade_planner::diff::Outcome::Route { path: p.path, hops: p.hops, binary_stops: p.binary_stops },
+            Err(e) => upgrade_planner::diff::Outcome::Refused { error: e.kind() },
+        };
+        let mut pairs = 0;
+        let mut changed = 0;
+        let names: Vec<String> = {
+            let mut v: Vec<String> = gb.nodes().map(|(_, n)| n.version.as_str().to_string()).collect();
+            for (_, n) in ga.nodes() {
+                if !v.contains(&n.version.as_str().to_string()) {
+                    v.push(n.version.as_str().to_string());
+                }
+            }
+            v
+        };
+        for from in &names {
+            for to in &names {
+                if from == to {
+                    continue;
+                }
+                pairs += 1;
+                let (o, n) = (outcome(&ga, from, to), outcome(&gb, from, to));
+                let listed = d.changes.iter().find(|c| &c.from == from && &c.to == to);
+                let differs = match (&o, &n) {
+                    (upgrade_planner::diff::Outcome::Refused { .. }, upgrade_planner::diff::Outcome::Refused { .. }) => false,
+                    _ => o != n,
+                };
+                if differs {
+                    changed += 1;
+                    let c = listed.unwrap();
+                    prop_assert_eq!(&c.old, &o);
+                    prop_assert_eq!(&c.new, &n);
+                } else {
+                    prop_assert!(listed.is_none(), "{} -> {} listed\n{}\n{}", from, to, a, b);
                 }
             }
         }
+        prop_assert_eq!(d.pairs_compared, pairs);
+        prop_assert_eq!(d.changes.len(), changed);
     }
 
     #[test]

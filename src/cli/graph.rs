@@ -5,6 +5,7 @@ use super::plan::plan_failure;
 use super::{EXIT_OK, Format, print_out};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
+use upgrade_planner::planner::PLAN_SCHEMA;
 use upgrade_planner::render;
 use upgrade_planner::{DepGraph, PlanRequest, Target, VersionScheme};
 
@@ -56,7 +57,7 @@ pub fn run(args: GraphArgs) -> u8 {
             };
             match g.plan(&PlanRequest::new(from.clone(), to)) {
                 Ok(p) => Some(p),
-                Err(e) => return plan_failure(Format::Text, &e),
+                Err(e) => return plan_failure(Format::Text, PLAN_SCHEMA, &e),
             }
         }
         _ => None,

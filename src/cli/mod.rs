@@ -15,6 +15,7 @@ mod lint;
 mod npm;
 mod plan;
 mod rollout;
+mod targets;
 
 /// Plan safe upgrade routes, inspect packages, and order cluster rollouts.
 #[derive(Debug, Parser)]
@@ -34,6 +35,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Plan(plan::PlanArgs),
+    Targets(targets::TargetsArgs),
     Lint(lint::LintArgs),
     Diff(diff::DiffArgs),
     Graph(graph::GraphArgs),
@@ -69,6 +71,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Plan(args) => plan::run(args),
+        Command::Targets(args) => targets::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Graph(args) => graph::run(args),
@@ -139,6 +142,7 @@ fn usage_schema(args: &[String]) -> Option<String> {
     }
     let schema = match words.as_slice() {
         ["plan", ..] => upgrade_planner::planner::PLAN_SCHEMA,
+        ["targets", ..] => upgrade_planner::targets::TARGETS_SCHEMA,
         ["lint", ..] => upgrade_planner::lint::LINT_SCHEMA,
         ["diff", ..] => upgrade_planner::diff::DIFF_SCHEMA,
         ["rollout", ..] => upgrade_planner::rollout::ROLLOUT_SCHEMA,

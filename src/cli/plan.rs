@@ -189,6 +189,19 @@ pub fn run(args: PlanArgs) -> u8 {
                     plan.to
                 ));
             }
+            // `--to latest` picked a version the file never declares: say so, it may be a typo
+            // or an unreleased version listed ahead of time.
+            if to_match.is_none()
+                && let Some(target) = graph.find(&plan.to)
+                && !graph.node(target).declared
+                && plan.hops > 0
+            {
+                notes.push(format!(
+                    "latest is {}, which has no entry of its own in the file (it only appears in \
+                     `can_be_upgraded_to`): check that this version is meant as a target",
+                    plan.to
+                ));
+            }
             let extra = serde_json::json!({
                 "from_requested": from,
                 "from_match": from_match.as_str(),
@@ -207,7 +220,7 @@ pub fn run(args: PlanArgs) -> u8 {
             }
             EXIT_OK
         }
-        Err(e) => plan_failure_in(args.format, &graph, &e),
+        Err(e) => plan_failure_in(args.format, PLAN_SCHEMA, &graph, &e),
     }
 }
 
@@ -349,7 +362,7 @@ fn run_npm(args: &PlanArgs, deps: &Path, from_npm: &Path, to_npm: &Path) -> u8 {
             }
             EXIT_OK
         }
-        Err(npm::NpmPlanError::Plan(e)) => plan_failure(args.format, &e),
+        Err(npm::NpmPlanError::Plan(e)) => plan_failure(args.format, PLAN_SCHEMA, &e),
         Err(e) => {
             let exit = match e {
                 npm::NpmPlanError::WrongScheme => EXIT_INPUT,
@@ -369,11 +382,12 @@ fn run_npm(args: &PlanArgs, deps: &Path, from_npm: &Path, to_npm: &Path) -> u8 {
 
 /// Reports a refused plan with what the graph can add: why an unknown version did not resolve
 /// (message and `reason`: `invalid_build`, `ambiguous`, `not_found`; `candidates` when ambiguous).
-fn plan_failure_in(format: Format, graph: &DepGraph, e: &PlanError) -> u8 {
+/// `schema`: the JSON document of the command (`plan`, `targets`).
+pub fn plan_failure_in(format: Format, schema: &str, graph: &DepGraph, e: &PlanError) -> u8 {
     let (requested, nearest) = match e {
         PlanError::UnknownStart { from, nearest } => (from, nearest),
         PlanError::UnknownTarget { to, nearest } => (to, nearest),
-        _ => return plan_failure(format, e),
+        _ => return plan_failure(format, schema, e),
     };
     let resolution = graph.resolve_version(requested);
     let mut details = serde_json::json!({
@@ -392,7 +406,7 @@ fn plan_failure_in(format: Format, graph: &DepGraph, e: &PlanError) -> u8 {
     }
     fail(
         format,
-        PLAN_SCHEMA,
+        schema,
         e.kind(),
         &graph.refusal_message(e),
         Some(details),
@@ -400,8 +414,8 @@ fn plan_failure_in(format: Format, graph: &DepGraph, e: &PlanError) -> u8 {
     )
 }
 
-/// Reports a refused plan (exit 1; `search_limit` exit 2).
-pub fn plan_failure(format: Format, e: &PlanError) -> u8 {
+/// Reports a refused plan (exit 1; `search_limit` exit 2) under the command's JSON `schema`.
+pub fn plan_failure(format: Format, schema: &str, e: &PlanError) -> u8 {
     let details = match e {
         PlanError::UnknownStart { nearest, .. } | PlanError::UnknownTarget { nearest, .. } => {
             Some(serde_json::json!({ "nearest": nearest }))
@@ -425,5 +439,5 @@ pub fn plan_failure(format: Format, e: &PlanError) -> u8 {
         PlanError::SearchLimit { .. } => EXIT_INPUT,
         _ => EXIT_REFUSED,
     };
-    fail(format, PLAN_SCHEMA, e.kind(), &e.to_string(), details, exit)
+    fail(format, schema, e.kind(), &e.to_string(), details, exit)
 }

@@ -1,10 +1,11 @@
 //! Rules that look at one entry at a time (with the set of versions of the file at hand):
 //! `self-edge`, `float-version`, `unknown-key`, `unknown-reference`, `duplicate-edge`,
-//! `downgrade-edge`, `empty-condition`, `implicit-node`. They run even when the loader found
-//! errors, on whatever could be read.
+//! `downgrade-edge`, `empty-condition`, `implicit-node`, `misspelled-key` (entry keys; the loader
+//! reports misspelled `require_from_binary` keys itself), `barrier-without-value`. They run even
+//! when the loader found errors, on whatever could be read.
 
 use super::shown;
-use crate::depgraph::{Condition, Document, KNOWN_KEYS, SourceVersion};
+use crate::depgraph::{Condition, Document, KNOWN_KEYS, SourceVersion, misspelling_of};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::version::Version;
 use std::collections::{HashMap, HashSet};
@@ -30,7 +31,10 @@ pub fn check(doc: &Document, diags: &mut Vec<Diagnostic>) {
     for entry in &doc.entries {
         float_version(&entry.version, diags);
         for (key, span) in &entry.unknown_keys {
-            diags.push(unknown_key(key, *span));
+            diags.push(match misspelling_of(key, &KNOWN_KEYS) {
+                Some(meant) => misspelled_key(key, meant, *span),
+                None => unknown_key(key, *span),
+            });
         }
         let from = parse(&entry.version);
         let mut targets: HashMap<Version, Span> = HashMap::new();
@@ -104,6 +108,19 @@ pub fn check(doc: &Document, diags: &mut Vec<Diagnostic>) {
         let Some(rfb) = &entry.require_from_binary else {
             continue;
         };
+        if !rfb.value_written {
+            diags.push(
+                Diagnostic::error(
+                    "barrier-without-value",
+                    Some(rfb.span),
+                    format!(
+                        "`require_from_binary` of `{}` has no `value`: it is read as `value: false` (as OceanBase's tools read it), so this version is not a barrier and its condition is ignored",
+                        shown(&entry.version.text)
+                    ),
+                )
+                .with_hint("add `value: true` if the binary must be installed here, or remove `require_from_binary`"),
+            );
+        }
         let key = match &rfb.condition {
             Condition::Always => continue,
             Condition::ComeFrom(_) => "when_come_from",
@@ -174,6 +191,20 @@ fn float_version(sv: &SourceVersion, diags: &mut Vec<Diagnostic>) {
     );
 }
 
+/// `misspelled-key`: an entry key one or two edits away from a known key. The planner, like
+/// OceanBase's tools, ignores it, so the rule it meant to state is lost: an error.
+fn misspelled_key(key: &str, meant: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "misspelled-key",
+        Some(span),
+        format!(
+            "`{}` is not a key of the format: did you mean `{meant}`? As written it is ignored, and the rule it states is lost",
+            shown(key)
+        ),
+    )
+    .with_hint(format!("write `{meant}`"))
+}
+
 /// `unknown-key`, with a "did you mean" when a known key is close.
 fn unknown_key(key: &str, span: Span) -> Diagnostic {
     let closest = KNOWN_KEYS
@@ -227,24 +258,36 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_suggest_a_fix() {
+    fn misspelled_keys_are_errors_and_other_unknown_keys_warnings() {
         let d = lint(
-            "- version: '4.1'\n  can_be_upgrade_to: ['4.2']\n  colour: red\n",
+            "- version: '4.1'\n  can_be_upgrade_to: ['4.2']\n  colour: red\n  Deprecated: true\n  can_be_upgraded_too: []\n",
             None,
         );
-        let keys: Vec<_> = d.iter().filter(|d| d.code == "unknown-key").collect();
-        assert_eq!(keys.len(), 2);
-        assert_eq!(
-            keys[0].hint.as_deref(),
-            Some("did you mean `can_be_upgraded_to`?")
-        );
-        assert!(
-            keys[1]
-                .hint
-                .as_deref()
-                .unwrap_or("")
-                .starts_with("the keys are")
-        );
+        let keys: Vec<(&str, &str)> = d
+            .iter()
+            .filter(|d| d.code == "unknown-key" || d.code == "misspelled-key")
+            .map(|d| (d.code, d.hint.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(keys[0], ("misspelled-key", "write `can_be_upgraded_to`"));
+        assert_eq!(keys[1].0, "unknown-key");
+        assert!(keys[1].1.starts_with("the keys are"), "{keys:?}");
+        // Letter case and a doubled letter are misspellings too.
+        assert_eq!(keys[2], ("misspelled-key", "write `deprecated`"));
+        assert_eq!(keys[3], ("misspelled-key", "write `can_be_upgraded_to`"));
+        assert_eq!(keys.len(), 4);
+        for key in ["requires_from_binary", "deprecate", "versions"] {
+            assert!(
+                crate::depgraph::misspelling_of(key, &crate::depgraph::KNOWN_KEYS).is_some(),
+                "{key}"
+            );
+        }
+        for key in ["release_notes", "colour", "comment", "note", "ver"] {
+            assert_eq!(
+                crate::depgraph::misspelling_of(key, &crate::depgraph::KNOWN_KEYS),
+                None,
+                "{key}"
+            );
+        }
     }
 
     #[test]

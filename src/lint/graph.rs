@@ -3,10 +3,12 @@
 //!
 //! They run on a valid document and are designed to be close to linear in the size of the graph,
 //! so that a 10,000-version file lints in well under a second:
-//! * strongly connected components once (Tarjan, via petgraph) for cycles, each cycle found by a
-//!   breadth-first search inside its component;
+//! * strongly connected components once (an iterative Tarjan, computed when the graph is loaded:
+//!   no recursion, whatever the size of the graph) for cycles, each cycle found by a breadth-first
+//!   search inside its component;
 //! * two reverse breadth-first searches from the newest non-deprecated version for `dead-end` and
-//!   `deprecated-only-route`;
+//!   `deprecated-only-route`, and one pass over the components for the furthest version each
+//!   dead end reaches (dead ends that stop at the same place are one finding);
 //! * for barrier conditions, a bit set per component of the barriers it can reach, filled in
 //!   reverse topological order over the condensation: O(edges × barriers / 64) word operations,
 //!   bounded by [`limits::MAX_LINT_REACHABILITY_WORK`].
@@ -26,9 +28,9 @@ const CYCLE_SHOWN: usize = 12;
 /// Runs every graph rule; `g` must have been built from `doc`.
 pub fn check(doc: &Document, g: &DepGraph, diags: &mut Vec<Diagnostic>) {
     let ctx = Context::new(doc, g);
-    let sccs = petgraph::algo::tarjan_scc(g.graph());
+    let sccs = g.components();
     cycles(&ctx, &sccs, diags);
-    routes_to_newest(&ctx, diags);
+    routes_to_newest(&ctx, &sccs, diags);
     barrier_conditions(&ctx, doc, &sccs, diags);
 }
 
@@ -201,9 +203,55 @@ fn cycles(ctx: &Context, sccs: &[Vec<NodeIndex>], diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The newest non-deprecated version each version reaches (itself included), by rank in version
+/// order; `None` when it reaches none. One pass over the components, successors first.
+fn furthest_reached(g: &DepGraph, sccs: &[Vec<NodeIndex>]) -> Vec<Option<NodeIndex>> {
+    let index = g.route_index();
+    let rank = |ix: NodeIndex| index.rank(ix.index() as u32);
+    let mut component = vec![0usize; g.len()];
+    for (i, scc) in sccs.iter().enumerate() {
+        for ix in scc {
+            if let Some(c) = component.get_mut(ix.index()) {
+                *c = i;
+            }
+        }
+    }
+    let newer = |a: Option<NodeIndex>, b: Option<NodeIndex>| match (a, b) {
+        (Some(x), Some(y)) => Some(if rank(y) > rank(x) { y } else { x }),
+        (x, None) => x,
+        (None, y) => y,
+    };
+    let mut best: Vec<Option<NodeIndex>> = vec![None; sccs.len()];
+    for (i, scc) in sccs.iter().enumerate() {
+        let mut b = None;
+        for &ix in scc {
+            if !g.node(ix).deprecated {
+                b = newer(b, Some(ix));
+            }
+            for m in g.graph().neighbors(ix) {
+                let j = component.get(m.index()).copied().unwrap_or(i);
+                if j != i {
+                    b = newer(b, best.get(j).copied().flatten());
+                }
+            }
+        }
+        if let Some(slot) = best.get_mut(i) {
+            *slot = b;
+        }
+    }
+    component
+        .iter()
+        .map(|&c| best.get(c).copied().flatten())
+        .collect()
+}
+
+/// Most versions named in one `dead-end` message.
+const DEAD_ENDS_SHOWN: usize = 8;
+
 /// `dead-end` and `deprecated-only-route`: two reverse breadth-first searches from the newest
-/// non-deprecated version.
-fn routes_to_newest(ctx: &Context, diags: &mut Vec<Diagnostic>) {
+/// non-deprecated version. Dead ends are grouped by the furthest version they reach: one finding
+/// per group, at the first of them in the file.
+fn routes_to_newest(ctx: &Context, sccs: &[Vec<NodeIndex>], diags: &mut Vec<Diagnostic>) {
     let g = ctx.g;
     let Some((newest, _)) = g
         .nodes()
@@ -263,29 +311,20 @@ fn routes_to_newest(ctx: &Context, diags: &mut Vec<Diagnostic>) {
         }
     }
     let newest_name = ctx.name(newest);
+    let furthest = furthest_reached(g, sccs);
+    // Dead ends by the furthest version they reach, in file order.
+    let mut groups: Vec<(NodeIndex, Vec<NodeIndex>)> = Vec::new();
+    let mut group_of: HashMap<NodeIndex, usize> = HashMap::new();
+    let mut dead: Vec<NodeIndex> = Vec::new();
     for (ix, node) in g.nodes() {
         let i = ix.index();
         if ix == newest {
             continue;
         }
         if !reaches.get(i).copied().unwrap_or(false) {
-            if node.deprecated {
-                continue;
+            if !node.deprecated {
+                dead.push(ix);
             }
-            diags.push(
-                Diagnostic::warning(
-                    "dead-end",
-                    ctx.span(ix),
-                    format!(
-                        "`{}` cannot reach the newest version `{newest_name}`: users on it have no upgrade route",
-                        ctx.name(ix)
-                    ),
-                )
-                .with_hint(format!(
-                    "add an upgrade toward `{newest_name}` to `can_be_upgraded_to`, or mark `{}` `deprecated: true`",
-                    ctx.name(ix)
-                )),
-            );
         } else if !clean.get(i).copied().unwrap_or(true) {
             let via = first_deprecated
                 .get(i)
@@ -305,6 +344,63 @@ fn routes_to_newest(ctx: &Context, diags: &mut Vec<Diagnostic>) {
                 .with_hint("add an upgrade edge that avoids the deprecated version, or stop deprecating it"),
             );
         }
+    }
+    dead.sort_by_key(|&ix| ctx.span(ix).map_or(usize::MAX, |s| s.start.offset));
+    for ix in dead {
+        let end = furthest.get(ix.index()).copied().flatten().unwrap_or(ix);
+        match group_of.get(&end) {
+            Some(&k) => {
+                if let Some(group) = groups.get_mut(k) {
+                    group.1.push(ix);
+                }
+            }
+            None => {
+                group_of.insert(end, groups.len());
+                groups.push((end, vec![ix]));
+            }
+        }
+    }
+    for (end, members) in groups {
+        let Some(&first) = members.first() else {
+            continue;
+        };
+        let end_name = ctx.name(end);
+        let count = members.len();
+        let message = if count == 1 {
+            let further = if end == first {
+                String::new()
+            } else {
+                format!(" (the furthest it reaches is `{end_name}`)")
+            };
+            format!(
+                "`{}` cannot reach the newest version `{newest_name}`: users on it have no upgrade route{further}",
+                ctx.name(first)
+            )
+        } else {
+            let mut names: Vec<String> = members
+                .iter()
+                .take(DEAD_ENDS_SHOWN)
+                .map(|&ix| format!("`{}`", ctx.name(ix)))
+                .collect();
+            if count > DEAD_ENDS_SHOWN {
+                names.push(format!("and {} more", count - DEAD_ENDS_SHOWN));
+            }
+            format!(
+                "{count} versions cannot reach the newest version `{newest_name}`: {}; the furthest they reach is `{end_name}`, so users on them have no upgrade route",
+                names.join(", ")
+            )
+        };
+        let mut d = Diagnostic::warning("dead-end", ctx.span(first), message).with_hint(
+            format!(
+                "add an upgrade from `{end_name}` toward `{newest_name}` to its `can_be_upgraded_to`, or mark the versions `deprecated: true`"
+            ),
+        );
+        for &ix in members.iter().skip(1).take(DEAD_ENDS_SHOWN) {
+            if let Some(s) = ctx.span(ix) {
+                d = d.with_related(s, "cannot reach the newest version either");
+            }
+        }
+        diags.push(d);
     }
 }
 

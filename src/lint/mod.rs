@@ -5,8 +5,8 @@
 //! * the loader's own errors (`yaml-syntax`, `schema`, `invalid-version`, `duplicate-version`,
 //!   `barrier-conditions-conflict`, `too-large`), produced by [`Document::parse`];
 //! * entry rules ([`entries`]): what can be seen entry by entry (`self-edge`, `float-version`,
-//!   `unknown-key`, `unknown-reference`, `duplicate-edge`, `downgrade-edge`, `empty-condition`,
-//!   `implicit-node`);
+//!   `unknown-key`, `misspelled-key`, `barrier-without-value`, `unknown-reference`,
+//!   `duplicate-edge`, `downgrade-edge`, `empty-condition`, `implicit-node`);
 //! * graph rules ([`graph`]): what needs the whole graph (`cycle`, `dead-end`,
 //!   `unreachable-barrier-condition`, `deprecated-only-route`), run only when the loader found no
 //!   error, in time close to linear in the size of the graph.
@@ -98,8 +98,20 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "unknown-key",
         severity: Severity::Warning,
-        summary: "An entry has a key the format does not define (often a typo such as `can_be_upgrade_to`); the planner ignores it.",
+        summary: "An entry has a key the format does not define and that is not a near misspelling of one (those are `misspelled-key`); the planner ignores it.",
         fix: "Fix the spelling or remove the key.",
+    },
+    Rule {
+        id: "misspelled-key",
+        severity: Severity::Error,
+        summary: "A key one or two edits away from a key of the format (`requires_from_binary`, `can_be_upgrade_to`, `deprecate`, or `when_came_from` inside `require_from_binary`): the rule it meant to state is lost.",
+        fix: "Write the key as the format spells it.",
+    },
+    Rule {
+        id: "barrier-without-value",
+        severity: Severity::Error,
+        summary: "`require_from_binary` is a mapping without `value`: read as `value: false`, as OceanBase's tools read it, so the barrier and its condition are ignored.",
+        fix: "Add `value: true` (or remove `require_from_binary`).",
     },
     Rule {
         id: "unknown-reference",

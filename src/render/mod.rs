@@ -11,6 +11,7 @@ pub mod npm;
 pub mod plan;
 pub mod rollout;
 pub mod rpm;
+pub mod targets;
 
 /// Pads a table: every row is a list of cells; columns are left-aligned to their widest cell
 /// (width in characters), separated by two spaces, each line indented by `indent` spaces.

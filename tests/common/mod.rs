@@ -5,6 +5,21 @@
 
 pub mod external;
 
+/// Runs the real binary from the crate root with `NO_COLOR`: (stdout, exit code).
+pub fn run_cli(args: &[&str]) -> (String, i32) {
+    let out = assert_cmd::Command::cargo_bin("upgrade-planner")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
 /// A barrier condition in the model: indices into the version list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cond {
