@@ -350,6 +350,10 @@ pub struct Header {
     raw: Vec<u8>,
     /// Validated index entries, in file order.
     entries: Vec<Entry>,
+    /// Positions in `entries`, sorted by tag (stable), as librpm's `headerSort` orders them.
+    sorted: Vec<u32>,
+    /// Which header this is (tag look-ups differ, see [`Header::entry`]).
+    which: Which,
     /// Where the header starts in the file.
     file_offset: u64,
     /// The file it was read from (for error messages).
@@ -577,6 +581,46 @@ fn check_region(
     Ok(Some(rdl))
 }
 
+/// `hdrblobImport` (lib/header.c, rpm 4.18): laid end to end from offset 0, each aligned as its
+/// type requires, the entries' data (plus the 16-byte region trailer, when the header has a
+/// region) must fill the data store exactly. A gap, a trailing byte or a store length that
+/// disagrees with the entries is `hdr load: BAD` for `rpm -qp`, `rpm -i` and `rpm2cpio`, even
+/// though `rpm -K` (which does not import the header) accepts the package.
+fn check_data_accounted(
+    entries: &[Entry],
+    has_region: bool,
+    dl: u32,
+    which: Which,
+    at: u64,
+    source: &Path,
+) -> Result<(), RpmError> {
+    let ordinary = entries.get(usize::from(has_region)..).unwrap_or_default();
+    let mut total: u64 = 0;
+    for e in ordinary {
+        if let Some(size) = e.data_type.element_size().filter(|&s| s > 1) {
+            let size = u64::from(size);
+            total = total.div_ceil(size) * size;
+        }
+        total += u64::from(e.len);
+    }
+    if has_region {
+        total += ENTRY_SIZE as u64;
+    }
+    if total != u64::from(dl) {
+        return Err(RpmError::malformed(
+            source,
+            which.name(),
+            at + 8,
+            format!(
+                "the header announces {dl} bytes of data but its entries account for {total}; \
+                 librpm cannot load it (`hdr load: BAD` from rpm -qp, rpm -i and rpm2cpio, \
+                 although rpm -K may pass it): the header is damaged, fetch the package again"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Length of the strings starting at `offset`: `count` NUL-terminated strings inside `store`.
 fn strings_len(store: &[u8], offset: u32, count: u32) -> Option<u32> {
     let mut pos = offset as usize;
@@ -795,9 +839,16 @@ impl Header {
                 len,
             });
         }
+        check_data_accounted(&entries, region.is_some(), dl, which, at, source)?;
+        // librpm looks tags up in the index sorted by tag (a stable sort, glibc's merge sort)
+        // with glibc's `bsearch`: a repeated tag resolves to the occurrence that search hits.
+        let mut sorted: Vec<u32> = (0..entries.len() as u32).collect();
+        sorted.sort_by_key(|&i| entries.get(i as usize).map_or(0, |e| e.tag));
         Ok(Header {
             raw,
             entries,
+            sorted,
+            which,
             file_offset: at,
             source: source.to_path_buf(),
         })
@@ -828,9 +879,30 @@ impl Header {
         &self.entries
     }
 
-    /// The entry for a tag (the first, if a hostile header repeats it).
+    /// The entry for a tag, as librpm finds it when a header repeats a tag: in the signature
+    /// header the first in index order (`hdrblobGet`, what rpm's signature and digest checks
+    /// read); in the main header the one glibc's `bsearch` hits in the index sorted by tag
+    /// (`headerGet` after `headerSort`, what `rpm -qp` and the installer read).
     pub fn entry(&self, tag: u32) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.tag == tag)
+        match self.which {
+            Which::Signature => self.entries.iter().find(|e| e.tag == tag),
+            Which::Main => {
+                let (mut lo, mut hi) = (0usize, self.sorted.len());
+                while lo < hi {
+                    let mid = (lo + hi) / 2;
+                    let e = self
+                        .sorted
+                        .get(mid)
+                        .and_then(|&i| self.entries.get(i as usize))?;
+                    match tag.cmp(&e.tag) {
+                        std::cmp::Ordering::Less => hi = mid,
+                        std::cmp::Ordering::Greater => lo = mid + 1,
+                        std::cmp::Ordering::Equal => return Some(e),
+                    }
+                }
+                None
+            }
+        }
     }
 
     fn data(&self, e: &Entry) -> &[u8] {

@@ -28,6 +28,7 @@ pub mod inspect;
 pub mod md5;
 pub mod payload;
 pub mod seek;
+pub mod signature;
 
 pub use extract::{Extracted, extract};
 pub use inspect::{InspectOptions, PACKAGE_SCHEMA, PackageRecord, inspect, inspect_many};
