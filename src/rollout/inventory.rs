@@ -32,9 +32,17 @@ use thiserror::Error;
 pub const DEFAULT_PACKAGE: &str = "oceanbase-ce";
 
 /// Keys allowed at the top level of an inventory.
-pub const TOP_KEYS: [&str; 3] = ["cluster", "package", "nodes"];
+pub const TOP_KEYS: [&str; 4] = ["cluster", "package", "nodes", "arch"];
 /// Keys allowed in a node.
-pub const NODE_KEYS: [&str; 6] = ["name", "role", "joined", "version", "zone", "estimates"];
+pub const NODE_KEYS: [&str; 7] = [
+    "name",
+    "role",
+    "joined",
+    "version",
+    "zone",
+    "estimates",
+    "arch",
+];
 /// Keys allowed in a node's `estimates`.
 pub const ESTIMATE_KEYS: [&str; 4] = ["install_binary", "run_upgrade_scripts", "reboot", "verify"];
 
@@ -143,6 +151,9 @@ pub struct ClusterNode {
     pub estimates: Estimates,
     /// Where the node's entry is.
     pub span: Span,
+    /// The node's architecture (`x86_64`, `aarch64`), when given: `--packages` keeps only
+    /// packages of that architecture (and `noarch`).
+    pub arch: Option<String>,
 }
 
 /// A validated cluster inventory.
@@ -154,6 +165,18 @@ pub struct Inventory {
     pub package: String,
     /// The nodes, in file order.
     pub nodes: Vec<ClusterNode>,
+    /// The architecture of every node that gives none, when given.
+    pub arch: Option<String>,
+}
+
+impl Inventory {
+    /// The architecture of node `name`: its own `arch`, else the cluster's.
+    pub fn arch_of(&self, name: &str) -> Option<String> {
+        self.find(name)
+            .and_then(|i| self.nodes.get(i))
+            .and_then(|n| n.arch.clone())
+            .or_else(|| self.arch.clone())
+    }
 }
 
 /// Why an inventory could not be loaded.
@@ -491,10 +514,12 @@ fn read(src: &str, diags: &mut Vec<Diagnostic>) -> Option<Inventory> {
     }
     let nodes: Vec<ClusterNode> = items.iter().filter_map(|n| read_node(n, diags)).collect();
     check_cluster(&nodes, nodes_node.span, diags);
+    let arch = top.get("arch").and_then(|n| name_text(n, "arch", diags));
     Some(Inventory {
         cluster,
         package,
         nodes,
+        arch,
     })
 }
 
@@ -552,6 +577,7 @@ fn read_node(item: &Node, diags: &mut Vec<Diagnostic>) -> Option<ClusterNode> {
         zone,
         estimates: estimates?,
         span: item.span,
+        arch: fields.get("arch").and_then(|n| name_text(n, "arch", diags)),
     })
 }
 

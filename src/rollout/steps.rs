@@ -81,6 +81,9 @@ pub struct PackageSpec {
     pub file: Option<String>,
     /// Whether a real package file was chosen for this step.
     pub resolved: bool,
+    /// With `--packages`: every candidate considered, with why it was taken or passed over.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<super::packages::CandidateVerdict>,
 }
 
 impl PackageSpec {
@@ -100,6 +103,7 @@ impl PackageSpec {
             release: None,
             file: None,
             resolved: false,
+            candidates: Vec::new(),
         }
     }
 }
