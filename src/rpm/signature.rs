@@ -781,12 +781,16 @@ pub fn summarize(found: &[Found], keyring_given: bool) -> PackageSignature {
     )
 }
 
-/// Entry point for fuzzing and corpus replay: `data` is split at its first byte's value (mod the
-/// length) into a key file and a signature packet; both are parsed, and the signature is checked
-/// against the keys over the rest. Never panics.
+/// Entry point for fuzzing and corpus replay: `data` is a big-endian u16 length `n`, then `n`
+/// bytes of key file (armored or binary), then one signature packet. Both are parsed, and the
+/// signature is checked against the keys over the whole input. Never panics.
 pub fn fuzz_signature(data: &[u8]) {
-    let cut = usize::from(data.first().copied().unwrap_or(0)) % data.len().max(1);
-    let (key, rest) = data.split_at(cut.min(data.len()));
+    let n = match data {
+        [a, b, ..] => usize::from(u16::from_be_bytes([*a, *b])),
+        _ => 0,
+    };
+    let body = data.get(2..).unwrap_or_default();
+    let (key, rest) = body.split_at(n.min(body.len()));
     let keys = parse_keys(key).unwrap_or_default();
     let ring = Keyring {
         keys,

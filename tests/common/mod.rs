@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod external;
+pub mod rpm_edit;
 
 /// A barrier condition in the model: indices into the version list.
 #[derive(Debug, Clone, PartialEq, Eq)]
