@@ -297,6 +297,7 @@ pub fn extract_with(
     let findings: Vec<crate::Diagnostic> = pkg
         .judge_size_by_reading(path, file_size)?
         .into_iter()
+        .chain(pkg.size_tag_finding())
         .collect();
     let files = pkg.files()?;
     let target = match file {

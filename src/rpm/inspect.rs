@@ -348,6 +348,7 @@ fn record_with_start(
     };
     let signed_size = pkg.signed_size()?;
     let found = signature::examine(pkg, keyring);
+    let findings: Vec<Diagnostic> = pkg.size_tag_finding().into_iter().collect();
     let mut record = PackageRecord {
         schema: PACKAGE_SCHEMA,
         path: pkg.path.display().to_string(),
@@ -373,7 +374,7 @@ fn record_with_start(
         signatures,
         signature: signature::summarize(&found, keyring.is_some()),
         header_authenticated: false,
-        findings: Vec::new(),
+        findings,
         refusal: None,
         chunks: chunks(file_size, chunk_size),
         file_count: files.len(),

@@ -441,11 +441,47 @@ impl Package {
     }
 
     /// What the signature header says main header + payload weigh (LONGSIZE, else SIZE).
+    /// A size tag whose type or count is not what rpm writes (INT32 / INT64, count 1) is not read
+    /// (see [`Package::size_tag_finding`]).
     pub fn signed_size(&self) -> Result<Option<u64>, RpmError> {
         let sig = self.signature();
-        Ok(match sig.int(header::tag::SIG_LONGSIZE)? {
+        let read = |t: u32, want: header::DataType| -> Result<Option<u64>, RpmError> {
+            match sig.entry(t) {
+                Some(e) if e.data_type == want && e.count == 1 => sig.int(t),
+                _ => Ok(None),
+            }
+        };
+        Ok(match read(header::tag::SIG_LONGSIZE, header::DataType::Int64)? {
             Some(v) => Some(v),
-            None => sig.int(header::tag::SIG_SIZE)?,
+            None => read(header::tag::SIG_SIZE, header::DataType::Int32)?,
+        })
+    }
+
+    /// A finding for a signature SIZE or LONGSIZE tag that is not the INT32 / INT64 with count 1
+    /// rpm writes: librpm never reads these tags, so the package is not refused, but the size is
+    /// not read either.
+    pub fn size_tag_finding(&self) -> Option<crate::Diagnostic> {
+        let sig = self.signature();
+        [
+            (header::tag::SIG_SIZE, "SIZE", header::DataType::Int32),
+            (header::tag::SIG_LONGSIZE, "LONGSIZE", header::DataType::Int64),
+        ]
+        .into_iter()
+        .find_map(|(t, name, want)| {
+            let e = sig.entry(t)?;
+            (e.data_type != want || e.count != 1).then(|| {
+                crate::Diagnostic::warning(
+                    "signed-size-unreadable",
+                    None,
+                    format!(
+                        "the signature header's {name} tag ({t}) has type {} and count {} where rpm \
+                         writes {} with count 1; it is not read (librpm never reads it either)",
+                        e.data_type.name(),
+                        e.count,
+                        want.name()
+                    ),
+                )
+            })
         })
     }
 
