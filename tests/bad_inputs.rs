@@ -192,7 +192,8 @@ const CASES: &[(&str, Cmd, Expect)] = &[
     ("rpm-bit-flipped-header.rpm", Inspect, Report(1, "DAMAGED OR ALTERED")),
     ("rpm-bit-flipped-header.rpm", Extract, Error(1, "header SHA256 digest mismatch")),
     ("rpm-bit-flipped-payload.rpm", Inspect, Report(1, "DAMAGED OR ALTERED")),
-    ("rpm-bit-flipped-payload.rpm", Extract, Error(1, "digest mismatch")),
+    // A corrupt deflate stream (zlib-rs) or a digest mismatch, whichever the decoder meets first.
+    ("rpm-bit-flipped-payload.rpm", Extract, Error(1, "damaged or")),
     ("rpm-bzip2-bomb.rpm", Inspect, Report(1, "decompression bomb")),
     ("rpm-bzip2-bomb.rpm", Extract, Error(1, "decompression bomb")),
     ("rpm-signature-absurd-length.rpm", Inspect, Report(1, "a signature does not verify")),
