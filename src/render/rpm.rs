@@ -203,6 +203,12 @@ pub fn to_text(r: &PackageRecord) -> String {
             "  {ERROR}problem{ERROR:#}       the upgrade YAML could not be read out of the payload\n"
         ));
     }
+    if !r.header_authenticated && r.verified != Some(false) {
+        out.push_str(&format!(
+            "  {WARNING}warning{WARNING:#}       the main header is authenticated by nothing (no header \
+             SHA-256 or SHA-1, no verified signature): extract and plan refuse it\n"
+        ));
+    }
     for f in &r.findings {
         out.push_str(&format!("  {WARNING}warning{WARNING:#}       {}\n", f.message));
     }

@@ -790,10 +790,11 @@ pub fn upgrade_deps_from_package_with(
         ..InspectOptions::default()
     };
     let (record, yaml) = inspect::inspect_keep_yaml(path, &options)?;
-    if let Some(err) = record.first_mismatch() {
+    // Trust first: the digests of a header authenticated by nothing say nothing.
+    if let Some(err) = record.trust_refusal(policy, true) {
         return Err(err);
     }
-    if let Some(err) = record.trust_refusal(policy, true) {
+    if let Some(err) = record.first_mismatch() {
         return Err(err);
     }
     if !record.upgrade_deps.present {
