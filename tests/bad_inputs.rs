@@ -16,7 +16,8 @@ const DIR: &str = "tests/fixtures/bad";
 const SEED: &str = "data/seed-oceanbase-ce-4.2.1.1.yml";
 const NPM_OK: &str = "tests/fixtures/npm/valid/v01-dataontap-7.3.2-eq.txt";
 const TIME: &str = "/usr/bin/time";
-const GOOD_RPM: &str = "tests/fixtures/rpm/oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.xz.rpm";
+const GOOD_RPM: &str =
+    "tests/fixtures/rpm/oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.xz.rpm";
 /// The memory budget of the issue: 64 MiB of peak resident memory per run.
 const MAX_RSS_KIB: u64 = 64 * 1024;
 /// Far above what any case needs (the slowest, the bzip2 bomb, takes well under a second).

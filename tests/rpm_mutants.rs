@@ -69,7 +69,11 @@ fn mutants(original: &[u8]) -> Vec<(String, Vec<u8>)> {
         }
     }
     let mut cuts: Vec<usize> = regions.iter().flat_map(|&(_, s, e)| [s, e]).collect();
-    cuts.extend(cuts.clone().iter().flat_map(|&c| [c.saturating_sub(1), c + 1]));
+    cuts.extend(
+        cuts.clone()
+            .iter()
+            .flat_map(|&c| [c.saturating_sub(1), c + 1]),
+    );
     cuts.sort_unstable();
     cuts.dedup();
     for cut in cuts.into_iter().filter(|&c| c < original.len()) {
@@ -78,7 +82,10 @@ fn mutants(original: &[u8]) -> Vec<(String, Vec<u8>)> {
     for (what, tail) in [
         ("one zero byte appended", vec![0u8]),
         ("8 zero bytes appended", vec![0u8; 8]),
-        ("100 bytes of garbage appended", (0..100u8).map(|i| i.wrapping_mul(37)).collect()),
+        (
+            "100 bytes of garbage appended",
+            (0..100u8).map(|i| i.wrapping_mul(37)).collect(),
+        ),
     ] {
         let mut b = original.to_vec();
         b.extend_from_slice(&tail);
@@ -131,7 +138,10 @@ fn judge(what: &str, bytes: &[u8], extract_args: &[&str], expected: &[u8]) -> Ve
 
 #[test]
 fn mutants_get_librpms_verdict_and_extract_never_hands_out_altered_bytes() {
-    if !require(&["rpm"], "mutants_get_librpms_verdict_and_extract_never_hands_out_altered_bytes") {
+    if !require(
+        &["rpm"],
+        "mutants_get_librpms_verdict_and_extract_never_hands_out_altered_bytes",
+    ) {
         return;
     }
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(DIR)
@@ -158,7 +168,12 @@ fn mutants_get_librpms_verdict_and_extract_never_hands_out_altered_bytes() {
             .unwrap();
         assert!(good.status.success(), "{name}");
         for (what, bytes) in mutants(&original) {
-            jobs.push((format!("{name}: {what}"), bytes, extract_args.clone(), good.stdout.clone()));
+            jobs.push((
+                format!("{name}: {what}"),
+                bytes,
+                extract_args.clone(),
+                good.stdout.clone(),
+            ));
         }
     }
     assert!(jobs.len() > 900, "{} mutants", jobs.len());
@@ -179,7 +194,10 @@ fn mutants_get_librpms_verdict_and_extract_never_hands_out_altered_bytes() {
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
     });
     let intact_not_loadable: Vec<&str> = verdicts
         .iter()
@@ -208,7 +226,10 @@ fn mutants_get_librpms_verdict_and_extract_never_hands_out_altered_bytes() {
         verdicts.iter().filter(|v| v.ours_intact).count()
     );
     assert!(panics.is_empty(), "crashed: {panics:#?}");
-    assert!(altered_bytes.is_empty(), "extract handed out altered bytes: {altered_bytes:#?}");
+    assert!(
+        altered_bytes.is_empty(),
+        "extract handed out altered bytes: {altered_bytes:#?}"
+    );
     assert!(
         intact_not_loadable.is_empty(),
         "intact for us, refused by librpm: {intact_not_loadable:#?}"

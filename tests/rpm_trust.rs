@@ -28,7 +28,10 @@ fn json(out: &std::process::Output) -> serde_json::Value {
 fn reproducer_1_a_tampered_yaml_with_no_header_digest_is_never_handed_out() {
     let pkg = format!("{TRUST}/tampered-yaml-no-header-digests.rpm");
     // inspect: not intact (only MD5 catches it).
-    let out = bin().args(["inspect", "--format", "json", &pkg]).output().unwrap();
+    let out = bin()
+        .args(["inspect", "--format", "json", &pkg])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
     assert_eq!(v["digests"]["md5"]["status"], "mismatch", "{v}");
@@ -52,13 +55,25 @@ fn reproducer_1_a_tampered_yaml_with_no_header_digest_is_never_handed_out() {
     assert!(!o.exists());
     // plan: refused, never the one-hop route 4.0.0.0 -> 4.2.1.1.
     let out = bin()
-        .args(["plan", "--package", &pkg, "--from", "4.0.0.0", "--format", "json"])
+        .args([
+            "plan",
+            "--package",
+            &pkg,
+            "--from",
+            "4.0.0.0",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["error"]["kind"], "unverified_header");
     if require(&["rpm"], "reproducer 1: rpm -K refuses it too") {
-        let k = std::process::Command::new("rpm").arg("-K").arg(&pkg).output().unwrap();
+        let k = std::process::Command::new("rpm")
+            .arg("-K")
+            .arg(&pkg)
+            .output()
+            .unwrap();
         assert!(!k.status.success());
     }
 }
@@ -70,7 +85,10 @@ fn reproducer_2_packages_librpm_cannot_load_are_malformed() {
         "reservedspace-count-minus-2.rpm",
     ] {
         let pkg = format!("{TRUST}/{name}");
-        let out = bin().args(["inspect", "--format", "json", &pkg]).output().unwrap();
+        let out = bin()
+            .args(["inspect", "--format", "json", &pkg])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{name}");
         let v = json(&out);
         assert_eq!(v["error"]["kind"], "malformed", "{name}: {v}");
@@ -81,10 +99,24 @@ fn reproducer_2_packages_librpm_cannot_load_are_malformed() {
             .args(["plan", "--package", &pkg, "--from", "4.0.0.0"])
             .assert()
             .code(2);
-        if require(&["rpm"], &format!("reproducer 2 ({name}): librpm's verdicts")) {
-            let k = std::process::Command::new("rpm").arg("-K").arg(&pkg).output().unwrap();
-            assert!(k.status.success(), "{name}: rpm -K accepts it (it does not import)");
-            let q = std::process::Command::new("rpm").arg("-qp").arg(&pkg).output().unwrap();
+        if require(
+            &["rpm"],
+            &format!("reproducer 2 ({name}): librpm's verdicts"),
+        ) {
+            let k = std::process::Command::new("rpm")
+                .arg("-K")
+                .arg(&pkg)
+                .output()
+                .unwrap();
+            assert!(
+                k.status.success(),
+                "{name}: rpm -K accepts it (it does not import)"
+            );
+            let q = std::process::Command::new("rpm")
+                .arg("-qp")
+                .arg(&pkg)
+                .output()
+                .unwrap();
             assert!(!q.status.success(), "{name}: rpm -qp refuses it");
             assert!(String::from_utf8_lossy(&q.stderr).contains("hdr load: BAD"));
         }
@@ -94,7 +126,10 @@ fn reproducer_2_packages_librpm_cannot_load_are_malformed() {
 #[test]
 fn reproducer_3_a_wrong_signature_size_is_a_finding_not_a_refusal() {
     let pkg = format!("{TRUST}/signature-size-plus-2.rpm");
-    let out = bin().args(["inspect", "--format", "json", &pkg]).output().unwrap();
+    let out = bin()
+        .args(["inspect", "--format", "json", &pkg])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
     assert_eq!(v["verified"], true, "{v}");
@@ -116,17 +151,29 @@ fn reproducer_3_a_wrong_signature_size_is_a_finding_not_a_refusal() {
     assert_eq!(json(&out)["findings"][0]["code"], "signed-size-mismatch");
     if require(&["rpm", "rpm2cpio"], "reproducer 3: rpm accepts it") {
         for args in [&["-K"][..], &["-qp"][..]] {
-            let o = std::process::Command::new("rpm").args(args).arg(&pkg).output().unwrap();
+            let o = std::process::Command::new("rpm")
+                .args(args)
+                .arg(&pkg)
+                .output()
+                .unwrap();
             assert!(o.status.success(), "rpm {args:?}");
         }
-        let o = std::process::Command::new("rpm2cpio").arg(&pkg).output().unwrap();
+        let o = std::process::Command::new("rpm2cpio")
+            .arg(&pkg)
+            .output()
+            .unwrap();
         assert!(o.status.success());
     }
     // A real cut is still `truncated`.
     let bytes = std::fs::read(&pkg).unwrap();
     let f = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(f.path(), &bytes[..bytes.len() - 100]).unwrap();
-    let out = bin().arg("inspect").arg(f.path()).args(["--format", "json"]).output().unwrap();
+    let out = bin()
+        .arg("inspect")
+        .arg(f.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(json(&out)["error"]["kind"], "truncated");
 }
@@ -140,7 +187,15 @@ fn keyring_errors_are_usage_errors_naming_the_file() {
     for args in [
         vec!["inspect", "--format", "json", &pkg],
         vec!["extract", &pkg, "-o", "/dev/null", "--format", "json"],
-        vec!["plan", "--package", &pkg, "--from", "4.0.0.0", "--format", "json"],
+        vec![
+            "plan",
+            "--package",
+            &pkg,
+            "--from",
+            "4.0.0.0",
+            "--format",
+            "json",
+        ],
     ] {
         let out = bin()
             .args(&args)
@@ -151,7 +206,12 @@ fn keyring_errors_are_usage_errors_naming_the_file() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let v = json(&out);
         assert_eq!(v["error"]["kind"], "invalid_keyring", "{v}");
-        assert!(v["error"]["message"].as_str().unwrap().contains("notakey.asc"));
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("notakey.asc")
+        );
         let out = bin()
             .args(&args)
             .args(["--keyring", "/nonexistent/key.asc"])
@@ -169,7 +229,16 @@ fn keyring_errors_are_usage_errors_naming_the_file() {
         .code(2);
     // --keyring without a package to apply to.
     bin()
-        .args(["plan", "--deps", SEED, "--from", "4.0.0.0", "--to", "latest", "--require-signature"])
+        .args([
+            "plan",
+            "--deps",
+            SEED,
+            "--from",
+            "4.0.0.0",
+            "--to",
+            "latest",
+            "--require-signature",
+        ])
         .assert()
         .code(2);
 }
@@ -177,7 +246,10 @@ fn keyring_errors_are_usage_errors_naming_the_file() {
 #[test]
 fn unsigned_packages_and_require_signature() {
     let pkg = format!("{OB}.zstd.rpm");
-    let out = bin().args(["inspect", "--format", "json", &pkg]).output().unwrap();
+    let out = bin()
+        .args(["inspect", "--format", "json", &pkg])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
     assert_eq!(v["signature"]["status"], "unsigned");
@@ -190,7 +262,10 @@ fn unsigned_packages_and_require_signature() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["refusal"]["kind"], "signature_required");
-    let out = bin().args(["extract", "--require-signature", &pkg]).output().unwrap();
+    let out = bin()
+        .args(["extract", "--require-signature", &pkg])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsigned"));
@@ -239,15 +314,22 @@ fn keys() -> &'static Keys {
             .unwrap();
         for (name, params) in KEY_PARAMS {
             let p = tmp.path().join(format!("{name}.params"));
-            std::fs::write(&p, format!("%no-protection\n{params}Expire-Date: 0\n%commit\n"))
-                .unwrap();
+            std::fs::write(
+                &p,
+                format!("%no-protection\n{params}Expire-Date: 0\n%commit\n"),
+            )
+            .unwrap();
             let ok = std::process::Command::new(gpg())
                 .env("GNUPGHOME", &home)
                 .args(["--batch", "--quiet", "--gen-key"])
                 .arg(&p)
                 .output()
                 .unwrap();
-            assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+            assert!(
+                ok.status.success(),
+                "{}",
+                String::from_utf8_lossy(&ok.stderr)
+            );
             let out = std::process::Command::new(gpg())
                 .env("GNUPGHOME", &home)
                 .args(["--armor", "--export", &format!("{name}@fixtures.invalid")])
@@ -291,7 +373,11 @@ impl Keys {
             .env("GNUPGHOME", &self.home)
             .args(["--kill", "gpg-agent"])
             .status();
-        assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
     }
 }
 
@@ -304,8 +390,8 @@ fn rpmkeys_verdicts(db: &Path, pkg: &Path) -> Vec<(bool, String, String)> {
         .arg(pkg)
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     let mut v = Vec::new();
     for line in text.lines().map(str::trim) {
         // "RSA signature: NOTFOUND": the legacy header+payload slots rpm 4.18 reports as empty.
@@ -330,7 +416,10 @@ fn rpmkeys_verdicts(db: &Path, pkg: &Path) -> Vec<(bool, String, String)> {
 }
 
 /// Ours, in rpm's words.
-fn our_verdicts(keyring: &[PathBuf], pkg: &Path) -> (Vec<(bool, String, String)>, serde_json::Value) {
+fn our_verdicts(
+    keyring: &[PathBuf],
+    pkg: &Path,
+) -> (Vec<(bool, String, String)>, serde_json::Value) {
     let mut cmd = bin();
     cmd.args(["inspect", "--format", "json"]).arg(pkg);
     for k in keyring {
@@ -352,7 +441,9 @@ fn our_verdicts(keyring: &[PathBuf], pkg: &Path) -> (Vec<(bool, String, String)>
             };
             (
                 c["covers"] == "header",
-                id.get(id.len().saturating_sub(8)..).unwrap_or("").to_string(),
+                id.get(id.len().saturating_sub(8)..)
+                    .unwrap_or("")
+                    .to_string(),
                 verdict.to_string(),
             )
         })
@@ -373,7 +464,10 @@ fn find(hay: &[u8], needle: &[u8]) -> usize {
 
 #[test]
 fn signatures_agree_with_rpmkeys_checksig() {
-    if !require(&["rpmsign", "rpmkeys", "gpg"], "signatures_agree_with_rpmkeys_checksig") {
+    if !require(
+        &["rpmsign", "rpmkeys", "gpg"],
+        "signatures_agree_with_rpmkeys_checksig",
+    ) {
         return;
     }
     let k = keys();
@@ -389,7 +483,11 @@ fn signatures_agree_with_rpmkeys_checksig() {
             .arg(k.asc(name))
             .output()
             .unwrap();
-        assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
     }
     let keyring: Vec<PathBuf> = ring.iter().map(|n| k.asc(n)).collect();
     let yaml = std::fs::read(SEED).unwrap();
@@ -488,11 +586,20 @@ fn signatures_agree_with_rpmkeys_checksig() {
         }
         let out = cmd.output().unwrap();
         if *hand_out {
-            assert_eq!(out.status.code(), Some(0), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{what}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             assert_eq!(out.stdout, yaml, "{what}");
             assert_eq!(record["signature"]["status"], "verified", "{what}");
         } else {
-            assert_ne!(out.status.code(), Some(0), "{what}: extract handed out bytes");
+            assert_ne!(
+                out.status.code(),
+                Some(0),
+                "{what}: extract handed out bytes"
+            );
             assert!(out.stdout.is_empty(), "{what}");
         }
     }
@@ -503,7 +610,10 @@ fn signatures_agree_with_rpmkeys_checksig() {
 fn an_openpgp_tag_with_several_signatures_is_read_like_rpm_6() {
     // rpm 4.18 cannot write rpm 6's OPENPGP tag (278): it is built here from rpmsign's own
     // signature packets, base64-encoded as rpm 6 writes them, one known and one unknown key.
-    if !require(&["rpmsign", "gpg"], "an_openpgp_tag_with_several_signatures_is_read_like_rpm_6") {
+    if !require(
+        &["rpmsign", "gpg"],
+        "an_openpgp_tag_with_several_signatures_is_read_like_rpm_6",
+    ) {
         return;
     }
     use base64::Engine as _;
@@ -514,13 +624,21 @@ fn an_openpgp_tag_with_several_signatures_is_read_like_rpm_6() {
         let f = work.path().join(format!("{signer}.rpm"));
         k.sign(&base, signer, false, &f);
         let (entries, _) = signature_entries(&std::fs::read(&f).unwrap());
-        entries.into_iter().find(|e| e.0 == 267 || e.0 == 268).unwrap().3
+        entries
+            .into_iter()
+            .find(|e| e.0 == 267 || e.0 == 268)
+            .unwrap()
+            .3
     };
     let known = packet("rsa");
     let unknown = packet("other");
     let mut strings = Vec::new();
     for p in [&known, &unknown] {
-        strings.extend_from_slice(base64::engine::general_purpose::STANDARD.encode(p).as_bytes());
+        strings.extend_from_slice(
+            base64::engine::general_purpose::STANDARD
+                .encode(p)
+                .as_bytes(),
+        );
         strings.push(0);
     }
     let bytes = rebuild_signature(&std::fs::read(&base).unwrap(), |e| {
@@ -539,7 +657,11 @@ fn an_openpgp_tag_with_several_signatures_is_read_like_rpm_6() {
     broken[n - 5] ^= 1;
     let mut strings = Vec::new();
     for p in [&broken, &unknown] {
-        strings.extend_from_slice(base64::engine::general_purpose::STANDARD.encode(p).as_bytes());
+        strings.extend_from_slice(
+            base64::engine::general_purpose::STANDARD
+                .encode(p)
+                .as_bytes(),
+        );
         strings.push(0);
     }
     let bytes = rebuild_signature(&std::fs::read(&base).unwrap(), |e| {

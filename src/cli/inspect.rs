@@ -186,8 +186,10 @@ pub fn run(args: InspectArgs) -> u8 {
                         print_out(&render::rpm::to_text(record));
                         // A bad signature reads in the verdict, as a digest mismatch does; the
                         // refusal the user asked for (--require-signature) is also an error line.
-                        if let Some(refusal) =
-                            record.refusal.as_ref().filter(|r| r.kind == "signature_required")
+                        if let Some(refusal) = record
+                            .refusal
+                            .as_ref()
+                            .filter(|r| r.kind == "signature_required")
                         {
                             let s = render::style::ERROR;
                             print_err(&format!("{s}error{s:#}: {}", refusal.message));

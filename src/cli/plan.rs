@@ -92,33 +92,35 @@ pub fn run(args: PlanArgs) -> u8 {
         Err(code) => return code,
     };
     let (graph, default_target, package_target) = match (&args.package, &args.deps) {
-        (Some(pkg), _) => match upgrade_planner::rpm::upgrade_deps_from_package_with(pkg, &policy) {
-            // The package's own VERSION-BUILD: node V-B when the file has it, else node V (the
-            // package is a build of V), as the upgrade service resolves it on upload.
-            Ok((graph, identity)) => {
-                let node = graph
-                    .resolve_installed(&identity.target)
-                    .map_or(identity.target.clone(), |ix| {
-                        graph.node(ix).version.as_str().to_string()
-                    });
-                (graph, Some(node), Some(identity.target))
+        (Some(pkg), _) => {
+            match upgrade_planner::rpm::upgrade_deps_from_package_with(pkg, &policy) {
+                // The package's own VERSION-BUILD: node V-B when the file has it, else node V (the
+                // package is a build of V), as the upgrade service resolves it on upload.
+                Ok((graph, identity)) => {
+                    let node = graph
+                        .resolve_installed(&identity.target)
+                        .map_or(identity.target.clone(), |ix| {
+                            graph.node(ix).version.as_str().to_string()
+                        });
+                    (graph, Some(node), Some(identity.target))
+                }
+                Err(e) => {
+                    let exit = if e.is_refusal() {
+                        EXIT_REFUSED
+                    } else {
+                        EXIT_INPUT
+                    };
+                    return fail(
+                        args.format,
+                        PLAN_SCHEMA,
+                        e.kind(),
+                        &e.to_string(),
+                        None,
+                        exit,
+                    );
+                }
             }
-            Err(e) => {
-                let exit = if e.is_refusal() {
-                    EXIT_REFUSED
-                } else {
-                    EXIT_INPUT
-                };
-                return fail(
-                    args.format,
-                    PLAN_SCHEMA,
-                    e.kind(),
-                    &e.to_string(),
-                    None,
-                    exit,
-                );
-            }
-        },
+        }
         (None, Some(deps)) => match DepGraph::from_path(deps, args.scheme) {
             Ok(g) => (g, None, None),
             Err(e) => return super::load_failure(args.format, PLAN_SCHEMA, &e),

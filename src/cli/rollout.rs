@@ -174,21 +174,20 @@ pub fn run(args: RolloutArgs) -> u8 {
                 );
             }
         };
-        let missing = match packages::resolve_for(&mut rollout.steps, &source, &|node| {
-            inv.arch_of(node)
-        }) {
-            Ok(m) => m,
-            Err(e) => {
-                return fail(
-                    ef,
-                    ROLLOUT_SCHEMA,
-                    "invalid_packages",
-                    &e.to_string(),
-                    None,
-                    EXIT_INPUT,
-                );
-            }
-        };
+        let missing =
+            match packages::resolve_for(&mut rollout.steps, &source, &|node| inv.arch_of(node)) {
+                Ok(m) => m,
+                Err(e) => {
+                    return fail(
+                        ef,
+                        ROLLOUT_SCHEMA,
+                        "invalid_packages",
+                        &e.to_string(),
+                        None,
+                        EXIT_INPUT,
+                    );
+                }
+            };
         if !missing.is_empty() {
             let mut message = format!(
                 "{} package(s) needed by install_binary steps are missing from `{}` (or do not verify)",

@@ -116,7 +116,11 @@ pub fn to_text(r: &PackageRecord) -> String {
             cell(if r.signatures.is_empty() {
                 "none".to_string()
             } else {
-                format!("{}: {}", r.signatures.join(", "), r.signature.status.as_str())
+                format!(
+                    "{}: {}",
+                    r.signatures.join(", "),
+                    r.signature.status.as_str()
+                )
             }),
         ],
     ];
@@ -210,7 +214,10 @@ pub fn to_text(r: &PackageRecord) -> String {
         ));
     }
     for f in &r.findings {
-        out.push_str(&format!("  {WARNING}warning{WARNING:#}       {}\n", f.message));
+        out.push_str(&format!(
+            "  {WARNING}warning{WARNING:#}       {}\n",
+            f.message
+        ));
     }
     if let Some(refusal) = &r.refusal {
         out.push_str(&format!(

@@ -251,7 +251,10 @@ pub fn choose_for<'a>(
     version: &str,
     min_build: Option<&str>,
     arch: Option<&str>,
-) -> (Result<&'a CandidatePackage, NoChoice>, Vec<CandidateVerdict>) {
+) -> (
+    Result<&'a CandidatePackage, NoChoice>,
+    Vec<CandidateVerdict>,
+) {
     let mut verdicts = Vec::new();
     let mut acceptable: Vec<&CandidatePackage> = Vec::new();
     let (mut same_version, mut build_ok, mut arch_ok, mut intact) = (0, 0, 0, 0);
@@ -267,9 +270,9 @@ pub fn choose_for<'a>(
                 "build {} is below the stage's {min}",
                 c.build().unwrap_or("(not a number)")
             ))
-        } else if let Some(want) = arch.filter(|a| {
-            !(c.arch.is_empty() || c.arch == "noarch" || c.arch == *a)
-        }) {
+        } else if let Some(want) =
+            arch.filter(|a| !(c.arch.is_empty() || c.arch == "noarch" || c.arch == *a))
+        {
             same_version += 1;
             build_ok += 1;
             Some(format!("architecture {}, the node is {want}", c.arch))
@@ -369,7 +372,9 @@ pub fn choose_for<'a>(
                     }
                     Ok(best)
                 }
-                None => Err(NoChoice::Missing(format!("no package {name} {version} found"))),
+                None => Err(NoChoice::Missing(format!(
+                    "no package {name} {version} found"
+                ))),
             }
         }
     };
@@ -527,6 +532,53 @@ mod tests {
         let c = vec![pkg("4.2.1.1", "1.el7", false)];
         let e = choose(&c, "oceanbase-ce", "4.2.1.1", None).unwrap_err();
         assert!(e.contains("digest"), "{e}");
+    }
+
+    #[test]
+    fn architectures_filter_and_ambiguity() {
+        let mut arm = pkg("4.2.1.1", "2.el7", true);
+        arm.arch = "aarch64".into();
+        arm.file = "arm.rpm".into();
+        let mut any = pkg("4.2.1.1", "1.el7", true);
+        any.arch = "noarch".into();
+        any.file = "noarch.rpm".into();
+        let x86 = pkg("4.2.1.1", "1.el7", true);
+        let c = vec![x86.clone(), arm.clone()];
+        let (got, verdicts) = choose_for(&c, "oceanbase-ce", "4.2.1.1", None, Some("x86_64"));
+        assert_eq!(got.unwrap().file, x86.file);
+        assert_eq!(verdicts.iter().filter(|v| v.taken).count(), 1);
+        let (got, _) = choose_for(&c, "oceanbase-ce", "4.2.1.1", None, None);
+        assert_eq!(
+            got.unwrap_err(),
+            NoChoice::Ambiguous(vec!["aarch64".into(), "x86_64".into()])
+        );
+        // noarch fits every node and is never ambiguous with one architecture.
+        let c = vec![x86.clone(), any.clone()];
+        let (got, _) = choose_for(&c, "oceanbase-ce", "4.2.1.1", None, None);
+        assert!(got.is_ok());
+        let c = vec![arm.clone(), any];
+        let (got, _) = choose_for(&c, "oceanbase-ce", "4.2.1.1", None, Some("x86_64"));
+        assert_eq!(got.unwrap().file, "noarch.rpm");
+        // No build of the node's architecture.
+        let only_arm = [arm];
+        let (got, verdicts) =
+            choose_for(&only_arm, "oceanbase-ce", "4.2.1.1", None, Some("x86_64"));
+        assert!(
+            got.unwrap_err()
+                .reason()
+                .contains("for architecture x86_64")
+        );
+        assert_eq!(
+            verdicts[0].reason,
+            "architecture aarch64, the node is x86_64"
+        );
+        // A candidate the trust policy refuses is passed over, saying why.
+        let mut refused = x86;
+        refused.refused = Some("bad_signature: ...".into());
+        let refused = [refused];
+        let (got, verdicts) = choose_for(&refused, "oceanbase-ce", "4.2.1.1", None, None);
+        assert!(got.unwrap_err().reason().contains("trust policy"));
+        assert!(verdicts[0].reason.contains("bad_signature"));
     }
 
     #[test]

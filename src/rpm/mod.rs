@@ -451,10 +451,12 @@ impl Package {
                 _ => Ok(None),
             }
         };
-        Ok(match read(header::tag::SIG_LONGSIZE, header::DataType::Int64)? {
-            Some(v) => Some(v),
-            None => read(header::tag::SIG_SIZE, header::DataType::Int32)?,
-        })
+        Ok(
+            match read(header::tag::SIG_LONGSIZE, header::DataType::Int64)? {
+                Some(v) => Some(v),
+                None => read(header::tag::SIG_SIZE, header::DataType::Int32)?,
+            },
+        )
     }
 
     /// A finding for a signature SIZE or LONGSIZE tag that is not the INT32 / INT64 with count 1
@@ -553,8 +555,7 @@ impl Package {
         if signed == file_size.saturating_sub(self.main().file_offset()) {
             return Ok(None);
         }
-        Ok(self
-            .size_finding(file_size, Some(self.whole_file_digests_verify(path)?))?)
+        Ok(self.size_finding(file_size, Some(self.whole_file_digests_verify(path)?))?)
     }
 
     /// Reads the package from its main header to its end and says whether MD5 and the payload
@@ -591,7 +592,12 @@ impl Package {
             }
         }
         let checks = [
-            digest::DigestCheck::new(None, "header+payload", md5_expected, Some(md5.finalize_hex())),
+            digest::DigestCheck::new(
+                None,
+                "header+payload",
+                md5_expected,
+                Some(md5.finalize_hex()),
+            ),
             digest::DigestCheck::new(
                 None,
                 "payload",

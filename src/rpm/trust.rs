@@ -58,7 +58,9 @@ pub fn judge(
             PackageStatus::NotChecked if policy.keyring.is_none() => {
                 "give the signer's public key with --keyring"
             }
-            _ => "verify the package another way, or ask for one signed with RSA, EdDSA or ECDSA and SHA-256 or stronger",
+            _ => {
+                "verify the package another way, or ask for one signed with RSA, EdDSA or ECDSA and SHA-256 or stronger"
+            }
         };
         return Some(RpmError::SignatureRequired {
             path: path.to_path_buf(),
