@@ -141,7 +141,7 @@ impl RpmDirectory {
                 Ok(record) => out.packages.push(CandidatePackage {
                     digests_ok: record.first_mismatch().is_none(),
                     refused: record
-                        .trust_refusal(&policy, true)
+                        .trust_refusal(policy, true)
                         .map(|e| format!("{}: {e}", e.kind())),
                     name: record.name,
                     version: record.version,
@@ -262,8 +262,8 @@ pub fn choose_for<'a>(
         let why_not = if c.version != version {
             Some(format!("version {}, not {version}", c.version))
         } else if let Some(min) = min_build.filter(|min| {
-            !c.build()
-                .is_some_and(|b| cmp_digits(b, min) != Ordering::Less)
+            c.build()
+                .is_none_or(|b| cmp_digits(b, min) == Ordering::Less)
         }) {
             same_version += 1;
             Some(format!(

@@ -555,7 +555,7 @@ impl Package {
         if signed == file_size.saturating_sub(self.main().file_offset()) {
             return Ok(None);
         }
-        Ok(self.size_finding(file_size, Some(self.whole_file_digests_verify(path)?))?)
+        self.size_finding(file_size, Some(self.whole_file_digests_verify(path)?))
     }
 
     /// Reads the package from its main header to its end and says whether MD5 and the payload

@@ -523,8 +523,11 @@ const SIGNATURE_TAGS: [(u32, &str, &str); 5] = [
     (tag::SIG_OPENPGP, "OPENPGP", COVERS_HEADER),
 ];
 
-/// The raw signature packets of the signature header: (tag, name, covers, bytes or why not).
-fn raw_signatures(sig: &Header) -> Vec<(u32, &'static str, &'static str, Result<Vec<u8>, String>)> {
+/// One raw signature of the signature header: tag, name, covers, the packet or why it is not one.
+type RawSignature = (u32, &'static str, &'static str, Result<Vec<u8>, String>);
+
+/// The raw signature packets of the signature header.
+fn raw_signatures(sig: &Header) -> Vec<RawSignature> {
     let mut out = Vec::new();
     for (t, name, covers) in SIGNATURE_TAGS {
         let Some(entry) = sig.entry(t) else { continue };

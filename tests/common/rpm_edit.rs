@@ -71,7 +71,7 @@ pub fn rebuild_signature(pkg: &[u8], edit: impl FnOnce(&mut Vec<SigEntry>)) -> V
         let mut store = Vec::new();
         let mut index = Vec::new();
         for (tag, ty, count, data) in entries {
-            while store.len() % align(*ty) != 0 {
+            while !store.len().is_multiple_of(align(*ty)) {
                 store.push(0);
             }
             index.push((*tag, *ty, store.len() as u32, *count));
@@ -106,7 +106,7 @@ pub fn rebuild_signature(pkg: &[u8], edit: impl FnOnce(&mut Vec<SigEntry>)) -> V
         }
     }
     out.extend_from_slice(&store);
-    while (out.len() - 96) % 8 != 0 {
+    while !(out.len() - 96).is_multiple_of(8) {
         out.push(0);
     }
     out.extend_from_slice(&pkg[main..]);
