@@ -6,8 +6,8 @@ mod common;
 use assert_cmd::Command;
 use common::external::require;
 use common::rpm_edit::{rebuild_signature, signature_entries};
+use common::signing::keys;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 const OB: &str = "tests/fixtures/rpm/oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64";
 const SEED: &str = "data/seed-oceanbase-ce-4.2.1.1.yml";
@@ -273,114 +273,6 @@ fn unsigned_packages_and_require_signature() {
 
 // ---- the differential test against rpmkeys --checksig ------------------------------------------
 
-/// Keys made with gpg for this run: (name, public key file, uid).
-struct Keys {
-    _dir: tempfile::TempDir,
-    home: PathBuf,
-    dir: PathBuf,
-}
-
-const KEY_PARAMS: [(&str, &str); 4] = [
-    (
-        "rsa",
-        "Key-Type: RSA\nKey-Length: 3072\nName-Real: RSA Signer\nName-Email: rsa@fixtures.invalid\n",
-    ),
-    (
-        "ed",
-        "Key-Type: EDDSA\nKey-Curve: ed25519\nName-Real: Ed Signer\nName-Email: ed@fixtures.invalid\n",
-    ),
-    (
-        "sub",
-        "Key-Type: RSA\nKey-Length: 3072\nKey-Usage: cert\nSubkey-Type: RSA\nSubkey-Length: 3072\n\
-         Subkey-Usage: sign\nName-Real: Subkey Signer\nName-Email: sub@fixtures.invalid\n",
-    ),
-    (
-        "other",
-        "Key-Type: EDDSA\nKey-Curve: ed25519\nName-Real: Stranger\nName-Email: other@fixtures.invalid\n",
-    ),
-];
-
-fn gpg() -> PathBuf {
-    common::external::locate("gpg").unwrap()
-}
-
-fn keys() -> &'static Keys {
-    static KEYS: OnceLock<Keys> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let home = tmp.path().join("gnupg");
-        std::fs::create_dir(&home).unwrap();
-        std::fs::set_permissions(&home, std::os::unix::fs::PermissionsExt::from_mode(0o700))
-            .unwrap();
-        for (name, params) in KEY_PARAMS {
-            let p = tmp.path().join(format!("{name}.params"));
-            std::fs::write(
-                &p,
-                format!("%no-protection\n{params}Expire-Date: 0\n%commit\n"),
-            )
-            .unwrap();
-            let ok = std::process::Command::new(gpg())
-                .env("GNUPGHOME", &home)
-                .args(["--batch", "--quiet", "--gen-key"])
-                .arg(&p)
-                .output()
-                .unwrap();
-            assert!(
-                ok.status.success(),
-                "{}",
-                String::from_utf8_lossy(&ok.stderr)
-            );
-            let out = std::process::Command::new(gpg())
-                .env("GNUPGHOME", &home)
-                .args(["--armor", "--export", &format!("{name}@fixtures.invalid")])
-                .output()
-                .unwrap();
-            std::fs::write(tmp.path().join(format!("{name}.asc")), out.stdout).unwrap();
-        }
-        let _ = std::process::Command::new("gpgconf")
-            .env("GNUPGHOME", &home)
-            .args(["--kill", "gpg-agent"])
-            .status();
-        Keys {
-            home,
-            dir: tmp.path().to_path_buf(),
-            _dir: tmp,
-        }
-    })
-}
-
-impl Keys {
-    fn asc(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.asc"))
-    }
-
-    /// A copy of `src` signed by `key` (`rpmsign --addsign`; `--rpmv3` adds the legacy
-    /// header+payload signature too).
-    fn sign(&self, src: &Path, key: &str, v3: bool, out: &Path) {
-        std::fs::copy(src, out).unwrap();
-        let mut cmd = std::process::Command::new("rpmsign");
-        cmd.env("GNUPGHOME", &self.home)
-            .args(["--define", &format!("_gpg_name {key}@fixtures.invalid")])
-            // Debian's rpm macros name /usr/bin/gpg2, which Debian's gpg package does not ship.
-            .arg("--define")
-            .arg(format!("__gpg {}", gpg().display()))
-            .arg("--addsign");
-        if v3 {
-            cmd.arg("--rpmv3");
-        }
-        let ok = cmd.arg(out).output().unwrap();
-        let _ = std::process::Command::new("gpgconf")
-            .env("GNUPGHOME", &self.home)
-            .args(["--kill", "gpg-agent"])
-            .status();
-        assert!(
-            ok.status.success(),
-            "{}",
-            String::from_utf8_lossy(&ok.stderr)
-        );
-    }
-}
-
 /// rpmkeys' verdict per signature: (header-only?, key ID (8 hex), OK/NOKEY/BAD).
 fn rpmkeys_verdicts(db: &Path, pkg: &Path) -> Vec<(bool, String, String)> {
     let out = std::process::Command::new("rpmkeys")
@@ -632,42 +524,31 @@ fn an_openpgp_tag_with_several_signatures_is_read_like_rpm_6() {
     };
     let known = packet("rsa");
     let unknown = packet("other");
-    let mut strings = Vec::new();
-    for p in [&known, &unknown] {
-        strings.extend_from_slice(
-            base64::engine::general_purpose::STANDARD
-                .encode(p)
-                .as_bytes(),
-        );
-        strings.push(0);
-    }
-    let bytes = rebuild_signature(&std::fs::read(&base).unwrap(), |e| {
-        e.push((278, 8, 2, strings.clone()))
-    });
+    // rpm 6's OPENPGP tag: a STRING_ARRAY of base64-encoded signature packets.
+    let with_openpgp = |packets: &[&Vec<u8>]| {
+        let mut strings = Vec::new();
+        for p in packets {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(p);
+            strings.extend_from_slice(encoded.as_bytes());
+            strings.push(0);
+        }
+        rebuild_signature(&std::fs::read(&base).unwrap(), |e| {
+            e.push((278, 8, packets.len() as u32, strings))
+        })
+    };
     let f = work.path().join("openpgp.rpm");
-    std::fs::write(&f, bytes).unwrap();
+    std::fs::write(&f, with_openpgp(&[&known, &unknown])).unwrap();
     let (ours, v) = our_verdicts(&[k.asc("rsa")], &f);
     assert_eq!(v["signature"]["status"], "verified", "{v}");
     assert_eq!(v["signatures"], serde_json::json!(["openpgp"]));
-    let statuses: Vec<&str> = ours.iter().map(|c| c.2.as_str()).collect();
+    let mut statuses: Vec<&str> = ours.iter().map(|c| c.2.as_str()).collect();
+    statuses.sort_unstable();
     assert_eq!(statuses, ["NOKEY", "OK"], "{ours:?}");
     // A flipped signature byte in one of them makes the package bad.
     let mut broken = known.clone();
     let n = broken.len();
     broken[n - 5] ^= 1;
-    let mut strings = Vec::new();
-    for p in [&broken, &unknown] {
-        strings.extend_from_slice(
-            base64::engine::general_purpose::STANDARD
-                .encode(p)
-                .as_bytes(),
-        );
-        strings.push(0);
-    }
-    let bytes = rebuild_signature(&std::fs::read(&base).unwrap(), |e| {
-        e.push((278, 8, 2, strings.clone()))
-    });
-    std::fs::write(&f, bytes).unwrap();
+    std::fs::write(&f, with_openpgp(&[&broken, &unknown])).unwrap();
     let (_, v) = our_verdicts(&[k.asc("rsa")], &f);
     assert_eq!(v["signature"]["status"], "bad", "{v}");
     assert_eq!(v["verified"], false);

@@ -255,6 +255,28 @@ impl TrustArgs {
         !self.keyring.is_empty() || self.require_signature
     }
 
+    /// [`TrustArgs::policy`] for a command where the flags apply only with `flag` (`--package
+    /// PKG`, `--packages DIR`): given without it (`applies` false) they are a usage error.
+    pub fn policy_with(
+        &self,
+        applies: bool,
+        flag: &str,
+        format: Format,
+        schema: &str,
+    ) -> Result<upgrade_planner::rpm::TrustPolicy, u8> {
+        if !applies && self.given() {
+            return Err(fail(
+                format,
+                schema,
+                "usage",
+                &format!("--keyring and --require-signature apply to {flag} only"),
+                None,
+                EXIT_INPUT,
+            ));
+        }
+        self.policy(format, schema)
+    }
+
     /// Loads the keyring. On failure, reports it (kind `invalid_keyring`, exit 2) and returns
     /// the exit code.
     pub fn policy(

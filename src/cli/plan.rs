@@ -4,6 +4,7 @@ use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json, print_o
 use clap::Args;
 use std::path::{Path, PathBuf};
 use upgrade_planner::planner::{NodeMatch, PLAN_SCHEMA, Resolution};
+use upgrade_planner::rpm::upgrade_deps_from_package_with;
 use upgrade_planner::{DepGraph, Objective, Plan, PlanError, PlanRequest, Target, VersionScheme};
 use upgrade_planner::{npm, render};
 
@@ -77,50 +78,43 @@ pub fn run(args: PlanArgs) -> u8 {
     if let (Some(from_npm), Some(to_npm), Some(deps)) = (&args.from_npm, &args.to_npm, &args.deps) {
         return run_npm(&args, deps, from_npm, to_npm);
     }
-    if args.package.is_none() && args.trust.given() {
-        return fail(
-            args.format,
-            PLAN_SCHEMA,
-            "usage",
-            "--keyring and --require-signature apply to --package PKG only",
-            None,
-            EXIT_INPUT,
-        );
-    }
-    let policy = match args.trust.policy(args.format, PLAN_SCHEMA) {
+    let policy = match args.trust.policy_with(
+        args.package.is_some(),
+        "--package PKG",
+        args.format,
+        PLAN_SCHEMA,
+    ) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let (graph, default_target, package_target) = match (&args.package, &args.deps) {
-        (Some(pkg), _) => {
-            match upgrade_planner::rpm::upgrade_deps_from_package_with(pkg, &policy) {
-                // The package's own VERSION-BUILD: node V-B when the file has it, else node V (the
-                // package is a build of V), as the upgrade service resolves it on upload.
-                Ok((graph, identity)) => {
-                    let node = graph
-                        .resolve_installed(&identity.target)
-                        .map_or(identity.target.clone(), |ix| {
-                            graph.node(ix).version.as_str().to_string()
-                        });
-                    (graph, Some(node), Some(identity.target))
-                }
-                Err(e) => {
-                    let exit = if e.is_refusal() {
-                        EXIT_REFUSED
-                    } else {
-                        EXIT_INPUT
-                    };
-                    return fail(
-                        args.format,
-                        PLAN_SCHEMA,
-                        e.kind(),
-                        &e.to_string(),
-                        None,
-                        exit,
-                    );
-                }
+        (Some(pkg), _) => match upgrade_deps_from_package_with(pkg, &policy) {
+            // The package's own VERSION-BUILD: node V-B when the file has it, else node V (the
+            // package is a build of V), as the upgrade service resolves it on upload.
+            Ok((graph, identity)) => {
+                let node = graph
+                    .resolve_installed(&identity.target)
+                    .map_or(identity.target.clone(), |ix| {
+                        graph.node(ix).version.as_str().to_string()
+                    });
+                (graph, Some(node), Some(identity.target))
             }
-        }
+            Err(e) => {
+                let exit = if e.is_refusal() {
+                    EXIT_REFUSED
+                } else {
+                    EXIT_INPUT
+                };
+                return fail(
+                    args.format,
+                    PLAN_SCHEMA,
+                    e.kind(),
+                    &e.to_string(),
+                    None,
+                    exit,
+                );
+            }
+        },
         (None, Some(deps)) => match DepGraph::from_path(deps, args.scheme) {
             Ok(g) => (g, None, None),
             Err(e) => return super::load_failure(args.format, PLAN_SCHEMA, &e),

@@ -146,17 +146,12 @@ pub fn run(args: RolloutArgs) -> u8 {
         Err(e) => return rollout_failure(ef, &e),
     };
     let mut rollout = rollout;
-    if args.packages.is_none() && args.trust.given() {
-        return fail(
-            ef,
-            ROLLOUT_SCHEMA,
-            "usage",
-            "--keyring and --require-signature apply to --packages DIR only",
-            None,
-            EXIT_INPUT,
-        );
-    }
-    let policy = match args.trust.policy(ef, ROLLOUT_SCHEMA) {
+    let policy = match args.trust.policy_with(
+        args.packages.is_some(),
+        "--packages DIR",
+        ef,
+        ROLLOUT_SCHEMA,
+    ) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -174,20 +169,20 @@ pub fn run(args: RolloutArgs) -> u8 {
                 );
             }
         };
-        let missing =
-            match packages::resolve_for(&mut rollout.steps, &source, &|node| inv.arch_of(node)) {
-                Ok(m) => m,
-                Err(e) => {
-                    return fail(
-                        ef,
-                        ROLLOUT_SCHEMA,
-                        "invalid_packages",
-                        &e.to_string(),
-                        None,
-                        EXIT_INPUT,
-                    );
-                }
-            };
+        let arch_of = |node: &str| inv.arch_of(node);
+        let missing = match packages::resolve_for(&mut rollout.steps, &source, &arch_of) {
+            Ok(m) => m,
+            Err(e) => {
+                return fail(
+                    ef,
+                    ROLLOUT_SCHEMA,
+                    "invalid_packages",
+                    &e.to_string(),
+                    None,
+                    EXIT_INPUT,
+                );
+            }
+        };
         if !missing.is_empty() {
             let mut message = format!(
                 "{} package(s) needed by install_binary steps are missing from `{}` (or do not verify)",

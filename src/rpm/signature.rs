@@ -375,6 +375,24 @@ pub struct SignatureCheck {
     pub reason: Option<String>,
 }
 
+impl SignatureCheck {
+    /// A check of the signature in `tag`, nothing read yet (`not_checked`).
+    fn unread(tag: u32, tag_name: &'static str, covers: &'static str) -> SignatureCheck {
+        SignatureCheck {
+            tag,
+            tag_name,
+            covers,
+            algorithm: None,
+            hash: None,
+            key_id: None,
+            fingerprint: None,
+            created: None,
+            status: CheckStatus::NotChecked,
+            reason: None,
+        }
+    }
+}
+
 /// The package's signatures (`signature` in `inspect --format json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PackageSignature {
@@ -654,18 +672,7 @@ fn hex(bytes: &[u8]) -> String {
 pub fn examine(pkg: &Package, keyring: Option<&Keyring>) -> Vec<Found> {
     let mut out = Vec::new();
     for (t, name, covers, raw) in raw_signatures(pkg.signature()) {
-        let mut check = SignatureCheck {
-            tag: t,
-            tag_name: name,
-            covers,
-            algorithm: None,
-            hash: None,
-            key_id: None,
-            fingerprint: None,
-            created: None,
-            status: CheckStatus::NotChecked,
-            reason: None,
-        };
+        let mut check = SignatureCheck::unread(t, name, covers);
         let sig = match raw.and_then(|b| parse_signature(&b)) {
             Ok(sig) => sig,
             Err(reason) => {
@@ -802,18 +809,7 @@ pub fn fuzz_signature(data: &[u8]) {
     let _ = ring.fingerprints();
     if let Ok(sig) = parse_signature(rest) {
         let mut found = Found {
-            check: SignatureCheck {
-                tag: tag::SIG_RSA,
-                tag_name: "RSAHEADER",
-                covers: COVERS_HEADER,
-                algorithm: None,
-                hash: None,
-                key_id: None,
-                fingerprint: None,
-                created: None,
-                status: CheckStatus::NotChecked,
-                reason: None,
-            },
+            check: SignatureCheck::unread(tag::SIG_RSA, "RSAHEADER", COVERS_HEADER),
             keys: ring.candidates(&sig).cloned().collect(),
             sig: Some(sig),
         };
@@ -841,16 +837,8 @@ mod tests {
     #[test]
     fn package_status_precedence() {
         let check = |status| SignatureCheck {
-            tag: 268,
-            tag_name: "RSAHEADER",
-            covers: COVERS_HEADER,
-            algorithm: None,
-            hash: None,
-            key_id: None,
-            fingerprint: None,
-            created: None,
             status,
-            reason: None,
+            ..SignatureCheck::unread(268, "RSAHEADER", COVERS_HEADER)
         };
         let s = |v: Vec<CheckStatus>, ring| {
             PackageSignature::from_checks(v.into_iter().map(check).collect(), ring).status

@@ -5,6 +5,7 @@
 
 pub mod external;
 pub mod rpm_edit;
+pub mod signing;
 
 /// A barrier condition in the model: indices into the version list.
 #[derive(Debug, Clone, PartialEq, Eq)]
