@@ -22,16 +22,32 @@ fn json(out: &std::process::Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
+/// `inspect --format json PKG`: the output (exit code and JSON).
+fn inspect_json(pkg: &str) -> std::process::Output {
+    bin()
+        .args(["inspect", "--format", "json", pkg])
+        .output()
+        .unwrap()
+}
+
+/// A temporary rpm database holding `keys` (`rpmkeys --dbpath DIR --import`).
+fn rpmdb(dir: &Path, keys: &[PathBuf]) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    for key in keys {
+        let mut cmd = std::process::Command::new("rpmkeys");
+        cmd.arg("--dbpath").arg(dir).arg("--import").arg(key);
+        common::signing::run_ok(&mut cmd);
+    }
+    dir.to_path_buf()
+}
+
 // ---- the reproducers -------------------------------------------------------------------------
 
 #[test]
 fn reproducer_1_a_tampered_yaml_with_no_header_digest_is_never_handed_out() {
     let pkg = format!("{TRUST}/tampered-yaml-no-header-digests.rpm");
     // inspect: not intact (only MD5 catches it).
-    let out = bin()
-        .args(["inspect", "--format", "json", &pkg])
-        .output()
-        .unwrap();
+    let out = inspect_json(&pkg);
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
     assert_eq!(v["digests"]["md5"]["status"], "mismatch", "{v}");
@@ -85,10 +101,7 @@ fn reproducer_2_packages_librpm_cannot_load_are_malformed() {
         "reservedspace-count-minus-2.rpm",
     ] {
         let pkg = format!("{TRUST}/{name}");
-        let out = bin()
-            .args(["inspect", "--format", "json", &pkg])
-            .output()
-            .unwrap();
+        let out = inspect_json(&pkg);
         assert_eq!(out.status.code(), Some(2), "{name}");
         let v = json(&out);
         assert_eq!(v["error"]["kind"], "malformed", "{name}: {v}");
@@ -126,10 +139,7 @@ fn reproducer_2_packages_librpm_cannot_load_are_malformed() {
 #[test]
 fn reproducer_3_a_wrong_signature_size_is_a_finding_not_a_refusal() {
     let pkg = format!("{TRUST}/signature-size-plus-2.rpm");
-    let out = bin()
-        .args(["inspect", "--format", "json", &pkg])
-        .output()
-        .unwrap();
+    let out = inspect_json(&pkg);
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
     assert_eq!(v["verified"], true, "{v}");
@@ -246,10 +256,7 @@ fn keyring_errors_are_usage_errors_naming_the_file() {
 #[test]
 fn unsigned_packages_and_require_signature() {
     let pkg = format!("{OB}.zstd.rpm");
-    let out = bin()
-        .args(["inspect", "--format", "json", &pkg])
-        .output()
-        .unwrap();
+    let out = inspect_json(&pkg);
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
     assert_eq!(v["signature"]["status"], "unsigned");
@@ -364,24 +371,9 @@ fn signatures_agree_with_rpmkeys_checksig() {
     }
     let k = keys();
     let work = tempfile::tempdir().unwrap();
-    let db = work.path().join("rpmdb");
-    std::fs::create_dir(&db).unwrap();
     let ring = ["rsa", "ed", "sub"];
-    for name in ring {
-        let ok = std::process::Command::new("rpmkeys")
-            .arg("--dbpath")
-            .arg(&db)
-            .arg("--import")
-            .arg(k.asc(name))
-            .output()
-            .unwrap();
-        assert!(
-            ok.status.success(),
-            "{}",
-            String::from_utf8_lossy(&ok.stderr)
-        );
-    }
     let keyring: Vec<PathBuf> = ring.iter().map(|n| k.asc(n)).collect();
+    let db = rpmdb(&work.path().join("rpmdb"), &keyring);
     let yaml = std::fs::read(SEED).unwrap();
     let base = PathBuf::from(format!("{OB}.none.rpm"));
     // (case, file, whether extract --require-signature may hand out the YAML)
@@ -450,15 +442,7 @@ fn signatures_agree_with_rpmkeys_checksig() {
         let (db, keyring) = if what.starts_with("ed: two") {
             let db2 = work.path().join("rpmdb-ed");
             if !db2.exists() {
-                std::fs::create_dir(&db2).unwrap();
-                let ok = std::process::Command::new("rpmkeys")
-                    .arg("--dbpath")
-                    .arg(&db2)
-                    .arg("--import")
-                    .arg(k.asc("ed"))
-                    .output()
-                    .unwrap();
-                assert!(ok.status.success());
+                rpmdb(&db2, &[k.asc("ed")]);
             }
             (db2, vec![k.asc("ed")])
         } else {

@@ -53,22 +53,17 @@ pub fn keys() -> &'static Keys {
                 format!("%no-protection\n{params}Expire-Date: 0\n%commit\n"),
             )
             .unwrap();
-            let ok = std::process::Command::new(gpg())
-                .env("GNUPGHOME", &home)
-                .args(["--batch", "--quiet", "--gen-key"])
-                .arg(&p)
-                .output()
-                .unwrap();
-            assert!(
-                ok.status.success(),
-                "{}",
-                String::from_utf8_lossy(&ok.stderr)
+            run_ok(
+                std::process::Command::new(gpg())
+                    .env("GNUPGHOME", &home)
+                    .args(["--batch", "--quiet", "--gen-key"])
+                    .arg(&p),
             );
-            let out = std::process::Command::new(gpg())
-                .env("GNUPGHOME", &home)
-                .args(["--armor", "--export", &format!("{name}@fixtures.invalid")])
-                .output()
-                .unwrap();
+            let out = run_ok(
+                std::process::Command::new(gpg())
+                    .env("GNUPGHOME", &home)
+                    .args(["--armor", "--export", &format!("{name}@fixtures.invalid")]),
+            );
             std::fs::write(tmp.path().join(format!("{name}.asc")), out.stdout).unwrap();
         }
         let _ = std::process::Command::new("gpgconf")
@@ -81,6 +76,17 @@ pub fn keys() -> &'static Keys {
             _dir: tmp,
         }
     })
+}
+
+/// Runs `cmd` and fails the test with its stderr unless it succeeds.
+pub fn run_ok(cmd: &mut std::process::Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 impl Keys {
@@ -106,15 +112,16 @@ impl Keys {
         if v3 {
             cmd.arg("--rpmv3");
         }
-        let ok = cmd.arg(out).output().unwrap();
+        cmd.arg(out);
+        let result = cmd.output().unwrap();
         let _ = std::process::Command::new("gpgconf")
             .env("GNUPGHOME", &self.home)
             .args(["--kill", "gpg-agent"])
             .status();
         assert!(
-            ok.status.success(),
+            result.status.success(),
             "{}",
-            String::from_utf8_lossy(&ok.stderr)
+            String::from_utf8_lossy(&result.stderr)
         );
     }
 }
