@@ -132,5 +132,10 @@ pub const MAX_KEYRING_FILE_BYTES: u64 = 4 * 1024 * 1024;
 pub const MAX_KEYRING_FILES: usize = 1_000;
 /// Most keys (primary keys and subkeys) in all `--keyring` files together.
 pub const MAX_KEYRING_KEYS: usize = 10_000;
+/// Smallest RSA key whose signatures are verified, in bits; a smaller one is `unsupported`.
+pub const MIN_RSA_BITS: u16 = 2048;
+/// Largest RSA key whose signatures are verified, in bits (what `pgp` verifies without its
+/// `large-rsa` feature); a larger one is `unsupported`.
+pub const MAX_RSA_BITS: u16 = 4096;
 /// Most signatures read from one rpm 6 OPENPGP tag (278); further ones are ignored.
 pub const MAX_OPENPGP_SIGNATURES: usize = 64;

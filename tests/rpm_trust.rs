@@ -5,7 +5,7 @@ mod common;
 
 use assert_cmd::Command;
 use common::external::require;
-use common::rpm_edit::{rebuild_signature, signature_entries};
+use common::rpm_edit::{main_header, rebuild_signature, signature_entries};
 use common::signing::keys;
 use std::path::{Path, PathBuf};
 
@@ -536,4 +536,52 @@ fn an_openpgp_tag_with_several_signatures_is_read_like_rpm_6() {
     let (_, v) = our_verdicts(&[k.asc("rsa")], &f);
     assert_eq!(v["signature"]["status"], "bad", "{v}");
     assert_eq!(v["verified"], false);
+}
+
+#[test]
+fn ecdsa_signatures_are_verified_and_small_rsa_keys_are_unsupported() {
+    // Debian's rpm 4.18 can neither make nor import an ECDSA signature ("Unsupported PGP
+    // signature"): the DSAHEADER is made here as rpmsign makes it, a detached gpg signature
+    // (NIST P-256, SHA-256) of the main header, and only our verdicts are checked.
+    if !require(
+        &["gpg", "rpmsign", "rpmkeys"],
+        "ecdsa_signatures_are_verified_and_small_rsa_keys_are_unsupported",
+    ) {
+        return;
+    }
+    let k = keys();
+    let work = tempfile::tempdir().unwrap();
+    let base = std::fs::read(format!("{OB}.zstd.rpm")).unwrap();
+    let sig = k.detach_sign(&base[main_header(&base)], "ec");
+    let signed = rebuild_signature(&base, |e| e.push((267, 7, sig.len() as u32, sig.clone())));
+    let f = work.path().join("ecdsa.rpm");
+    std::fs::write(&f, &signed).unwrap();
+    let (_, v) = our_verdicts(&[k.asc("ec")], &f);
+    assert_eq!(v["signature"]["status"], "verified", "{v}");
+    assert_eq!(v["signature"]["checks"][0]["algorithm"], "ecdsa", "{v}");
+    assert_eq!(v["signature"]["checks"][0]["hash"], "sha256", "{v}");
+    // The header changed after signing: bad.
+    let mut tampered = signed.clone();
+    let at = main_header(&tampered).end - 30;
+    tampered[at] ^= 1;
+    std::fs::write(&f, &tampered).unwrap();
+    let (_, v) = our_verdicts(&[k.asc("ec")], &f);
+    assert_eq!(v["signature"]["status"], "bad", "{v}");
+    // An RSA key of 1024 bits: rpm verifies it, we say `unsupported` (2048 to 4096 bits only).
+    let weak = work.path().join("weak.rpm");
+    k.sign(Path::new(&format!("{OB}.zstd.rpm")), "weak", false, &weak);
+    let db = rpmdb(&work.path().join("db"), &[k.asc("weak")]);
+    let theirs = rpmkeys_verdicts(&db, &weak);
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].2, "OK");
+    let (_, v) = our_verdicts(&[k.asc("weak")], &weak);
+    assert_eq!(v["signature"]["status"], "unsupported", "{v}");
+    let reason = v["signature"]["checks"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("1024 bits"), "{reason}");
+    bin()
+        .args(["extract", "--require-signature", "--keyring"])
+        .arg(k.asc("weak"))
+        .arg(&weak)
+        .assert()
+        .code(1);
 }

@@ -113,6 +113,30 @@ impl VerifyKey {
             VerifyKey::Sub(k) => k.fingerprint().as_bytes().to_vec(),
         }
     }
+
+    /// Why this key's signatures are not verified here, if they are not: RSA keys outside 2048 to
+    /// 4096 bits. The size is the bit count of the modulus, the first MPI of an RSA key's public
+    /// parameters in their OpenPGP encoding (RFC 9580 §5.5.5.1: a 2-byte big-endian bit count).
+    fn unsupported(&self) -> Option<String> {
+        use pgp::ser::Serialize as _;
+        let params = match self {
+            VerifyKey::Primary(k) => k.public_params(),
+            VerifyKey::Sub(k) => k.public_params(),
+        };
+        if !matches!(params, pgp::types::PublicParams::RSA(_)) {
+            return None;
+        }
+        let mut encoded = Vec::new();
+        params.to_writer(&mut encoded).ok()?;
+        let bits = u16::from_be_bytes([*encoded.first()?, *encoded.get(1)?]);
+        (!(limits::MIN_RSA_BITS..=limits::MAX_RSA_BITS).contains(&bits)).then(|| {
+            format!(
+                "an RSA key of {bits} bits; RSA keys of {} to {} bits are verified",
+                limits::MIN_RSA_BITS,
+                limits::MAX_RSA_BITS
+            )
+        })
+    }
 }
 
 /// Public keys read from `--keyring` files: every primary key and subkey of every certificate.
@@ -478,7 +502,7 @@ impl Found {
     /// Verifies a header+payload signature over `data` (the main header, then the payload).
     pub fn verify_stream(&mut self, mut data: impl Read) {
         let Some(sig) = &self.sig else { return };
-        if self.keys.len() == 1 {
+        if self.keys.len() == 1 && self.keys.iter().all(|k| k.unsupported().is_none()) {
             let result = self.keys.first().map(|k| (k, k.verify(sig, &mut data)));
             if let Some((key, result)) = result {
                 let key = key.clone();
@@ -498,7 +522,18 @@ impl Found {
 
     fn try_keys(&mut self, data: &[u8]) {
         let Some(sig) = self.sig.clone() else { return };
-        let keys = self.keys.clone();
+        let (keys, weak): (Vec<VerifyKey>, Vec<VerifyKey>) = self
+            .keys
+            .clone()
+            .into_iter()
+            .partition(|k| k.unsupported().is_none());
+        if keys.is_empty() {
+            if let Some(why) = weak.first().and_then(VerifyKey::unsupported) {
+                self.check.status = CheckStatus::Unsupported;
+                self.check.reason = Some(why);
+            }
+            return;
+        }
         let mut last = None;
         for key in &keys {
             let result = key.verify(&sig, data);

@@ -112,3 +112,10 @@ pub fn rebuild_signature(pkg: &[u8], edit: impl FnOnce(&mut Vec<SigEntry>)) -> V
     out.extend_from_slice(&pkg[main..]);
     out
 }
+
+/// Where the main header lies in a package (from its magic to the end of its store).
+pub fn main_header(pkg: &[u8]) -> std::ops::Range<usize> {
+    let (_, main) = signature_entries(pkg);
+    let (il, dl) = (be32(pkg, main + 8) as usize, be32(pkg, main + 12) as usize);
+    main..main + 16 + 16 * il + dl
+}

@@ -14,7 +14,15 @@ pub struct Keys {
     dir: PathBuf,
 }
 
-const KEY_PARAMS: [(&str, &str); 4] = [
+const KEY_PARAMS: [(&str, &str); 6] = [
+    (
+        "ec",
+        "Key-Type: ECDSA\nKey-Curve: nistp256\nName-Real: ECDSA Signer\nName-Email: ec@fixtures.invalid\n",
+    ),
+    (
+        "weak",
+        "Key-Type: RSA\nKey-Length: 1024\nName-Real: Weak Signer\nName-Email: weak@fixtures.invalid\n",
+    ),
     (
         "rsa",
         "Key-Type: RSA\nKey-Length: 3072\nName-Real: RSA Signer\nName-Email: rsa@fixtures.invalid\n",
@@ -92,6 +100,34 @@ pub fn run_ok(cmd: &mut std::process::Command) -> std::process::Output {
 impl Keys {
     pub fn asc(&self, name: &str) -> PathBuf {
         self.dir.join(format!("{name}.asc"))
+    }
+
+    /// A detached binary OpenPGP signature of `data` by `key` (`gpg --detach-sign`, SHA-256): what
+    /// rpmsign stores in RSAHEADER/DSAHEADER when `data` is the main header.
+    pub fn detach_sign(&self, data: &[u8], key: &str) -> Vec<u8> {
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let input = self.dir.join(format!("to-sign-{key}"));
+        std::fs::write(&input, data).unwrap();
+        let out = self.dir.join(format!("to-sign-{key}.sig"));
+        let _ = std::fs::remove_file(&out);
+        run_ok(
+            std::process::Command::new(gpg())
+                .env("GNUPGHOME", &self.home)
+                .args([
+                    "--batch",
+                    "--yes",
+                    "--digest-algo",
+                    "sha256",
+                    "--local-user",
+                ])
+                .arg(format!("{key}@fixtures.invalid"))
+                .arg("--output")
+                .arg(&out)
+                .arg("--detach-sign")
+                .arg(&input),
+        );
+        std::fs::read(out).unwrap()
     }
 
     /// A copy of `src` signed by `key` (`rpmsign --addsign`; `--rpmv3` adds the legacy
