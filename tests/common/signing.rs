@@ -97,6 +97,10 @@ pub fn run_ok(cmd: &mut std::process::Command) -> std::process::Output {
     out
 }
 
+/// One signer at a time: tests run in parallel and share the GNUPGHOME, whose gpg-agent is
+/// killed after each rpmsign run (a concurrent signer would lose it mid-signature).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 impl Keys {
     pub fn asc(&self, name: &str) -> PathBuf {
         self.dir.join(format!("{name}.asc"))
@@ -105,7 +109,6 @@ impl Keys {
     /// A detached binary OpenPGP signature of `data` by `key` (`gpg --detach-sign`, SHA-256): what
     /// rpmsign stores in RSAHEADER/DSAHEADER when `data` is the main header.
     pub fn detach_sign(&self, data: &[u8], key: &str) -> Vec<u8> {
-        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let input = self.dir.join(format!("to-sign-{key}"));
         std::fs::write(&input, data).unwrap();
@@ -133,9 +136,6 @@ impl Keys {
     /// A copy of `src` signed by `key` (`rpmsign --addsign`; `--rpmv3` adds the legacy
     /// header+payload signature too).
     pub fn sign(&self, src: &Path, key: &str, v3: bool, out: &Path) {
-        // One signer at a time: tests run in parallel and share the GNUPGHOME, whose gpg-agent
-        // is killed after each signature (a concurrent signer would lose it mid-signature).
-        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         std::fs::copy(src, out).unwrap();
         let mut cmd = std::process::Command::new("rpmsign");
