@@ -5,7 +5,7 @@ mod common;
 
 use assert_cmd::Command;
 use common::external::require;
-use common::rpm_edit::{main_header, rebuild_signature, signature_entries};
+use common::rpm_edit::{main_header, rebuild_main, rebuild_signature, signature_entries};
 use common::signing::keys;
 use std::path::{Path, PathBuf};
 
@@ -584,4 +584,99 @@ fn ecdsa_signatures_are_verified_and_small_rsa_keys_are_unsupported() {
         .arg(&weak)
         .assert()
         .code(1);
+}
+
+/// `rpm -qp --qf FORMAT` without digest or signature checks.
+fn rpm_query(pkg: &Path, format: &str) -> String {
+    let out = std::process::Command::new("rpm")
+        .args(["-qp", "--nodigest", "--nosignature", "--qf", format])
+        .arg(pkg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn repeated_tags_resolve_to_the_occurrence_librpm_uses() {
+    if !require(
+        &["rpm"],
+        "repeated_tags_resolve_to_the_occurrence_librpm_uses",
+    ) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let base = std::fs::read(format!("{OB}.gzip.rpm")).unwrap();
+    // Main header: NAME (1000) written 2, 3 and 4 times, each copy another name, in several
+    // places of the index; whatever `rpm -qp` prints (glibc's bsearch over the index sorted by
+    // tag), we read the same.
+    for (copies, at_end) in [(2, false), (2, true), (3, false), (4, true)] {
+        let bytes = rebuild_main(&base, |e| {
+            let name = e.iter().position(|x| x.0 == 1000).unwrap();
+            for i in 1..copies {
+                let copy = (1000, 6, 1, format!("name-copy-{i}\0").into_bytes());
+                if at_end {
+                    e.push(copy);
+                } else {
+                    e.insert(name + i, copy);
+                }
+            }
+        });
+        let f = work.path().join(format!("dup-{copies}-{at_end}.rpm"));
+        std::fs::write(&f, &bytes).unwrap();
+        let theirs = rpm_query(&f, "%{NAME}");
+        // The cases are worth something only if librpm does not simply read the first one.
+        assert_ne!(
+            theirs, "oceanbase-ce",
+            "{copies} copies: rpm read the first NAME"
+        );
+        let v = json(
+            &bin()
+                .args(["inspect", "--no-verify", "--format", "json"])
+                .arg(&f)
+                .output()
+                .unwrap(),
+        );
+        assert_eq!(
+            v["name"],
+            theirs.as_str(),
+            "{copies} copies, at end: {at_end}: {v}"
+        );
+    }
+    // Signature header: two SHA-256 header digests. librpm's checks read the first
+    // (`hdrblobGet`): a wrong second one is ignored, a wrong first one fails, for both of us.
+    let (entries, _) = signature_entries(&base);
+    let good = entries.iter().find(|e| e.0 == 273).unwrap().clone();
+    let mut wrong = good.clone();
+    wrong.3[..8].copy_from_slice(b"00000000");
+    for (first, second, ok) in [(&good, &wrong, true), (&wrong, &good, false)] {
+        let bytes = rebuild_signature(&base, |e| {
+            e.retain(|x| x.0 != 273);
+            e.push(first.clone());
+            e.push(second.clone());
+        });
+        let f = work.path().join(format!("sig-dup-{ok}.rpm"));
+        std::fs::write(&f, &bytes).unwrap();
+        let k = std::process::Command::new("rpm")
+            .arg("-K")
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(k.status.success(), ok, "rpm -K, first digest good: {ok}");
+        let out = inspect_json(f.to_str().unwrap());
+        assert_eq!(
+            out.status.code(),
+            Some(if ok { 0 } else { 1 }),
+            "first digest good: {ok}"
+        );
+        bin()
+            .arg("extract")
+            .arg(&f)
+            .assert()
+            .code(if ok { 0 } else { 1 });
+    }
 }

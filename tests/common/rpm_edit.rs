@@ -119,3 +119,54 @@ pub fn main_header(pkg: &[u8]) -> std::ops::Range<usize> {
     let (il, dl) = (be32(pkg, main + 8) as usize, be32(pkg, main + 12) as usize);
     main..main + 16 + 16 * il + dl
 }
+
+/// The package with its main header rebuilt from `edit`ed entries (region entry excluded), laid
+/// out in the order given (the region covers them all, its trailer last). The header's digests
+/// in the signature header are left as they were.
+pub fn rebuild_main(pkg: &[u8], edit: impl FnOnce(&mut Vec<SigEntry>)) -> Vec<u8> {
+    let range = main_header(pkg);
+    let main = range.start;
+    let il = be32(pkg, main + 8) as usize;
+    let dl = be32(pkg, main + 12) as usize;
+    let store = main + 16 + 16 * il;
+    let mut entries = Vec::new();
+    for i in 1..il {
+        let at = main + 16 + 16 * i;
+        let (tag, ty, off, count) = (
+            be32(pkg, at),
+            be32(pkg, at + 4),
+            be32(pkg, at + 8) as usize,
+            be32(pkg, at + 12),
+        );
+        let rest = &pkg[store + off..store + dl];
+        let len = data_len(ty, count, rest);
+        entries.push((tag, ty, count, rest[..len].to_vec()));
+    }
+    edit(&mut entries);
+    let mut data = Vec::new();
+    let mut index = Vec::new();
+    for (tag, ty, count, bytes) in &entries {
+        while !data.len().is_multiple_of(align(*ty)) {
+            data.push(0);
+        }
+        index.push((*tag, *ty, data.len() as u32, *count));
+        data.extend_from_slice(bytes);
+    }
+    let il = index.len() + 1;
+    let trailer_at = data.len() as u32;
+    for x in [63u32, 7, (-(il as i32 * 16)) as u32, 16] {
+        data.extend_from_slice(&x.to_be_bytes());
+    }
+    let mut out = pkg[..main].to_vec();
+    out.extend_from_slice(&[0x8e, 0xad, 0xe8, 0x01, 0, 0, 0, 0]);
+    out.extend_from_slice(&(il as u32).to_be_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    for (tag, ty, off, count) in std::iter::once((63u32, 7u32, trailer_at, 16u32)).chain(index) {
+        for x in [tag, ty, off, count] {
+            out.extend_from_slice(&x.to_be_bytes());
+        }
+    }
+    out.extend_from_slice(&data);
+    out.extend_from_slice(&pkg[range.end..]);
+    out
+}
