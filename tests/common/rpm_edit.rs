@@ -36,27 +36,31 @@ fn align(ty: u32) -> usize {
     }
 }
 
-/// The signature header's entries (region entry excluded) and where the main header starts.
-pub fn signature_entries(pkg: &[u8]) -> (Vec<SigEntry>, usize) {
-    let il = be32(pkg, 104) as usize;
-    let dl = be32(pkg, 108) as usize;
-    let store = 112 + 16 * il;
+/// The entries (region entry excluded) of the header at `at`, and where the header ends.
+fn header_entries(pkg: &[u8], at: usize) -> (Vec<SigEntry>, usize) {
+    let il = be32(pkg, at + 8) as usize;
+    let dl = be32(pkg, at + 12) as usize;
+    let store = at + 16 + 16 * il;
     let mut out = Vec::new();
     for i in 1..il {
-        let at = 112 + 16 * i;
+        let e = at + 16 + 16 * i;
         let (tag, ty, off, count) = (
-            be32(pkg, at),
-            be32(pkg, at + 4),
-            be32(pkg, at + 8) as usize,
-            be32(pkg, at + 12),
+            be32(pkg, e),
+            be32(pkg, e + 4),
+            be32(pkg, e + 8) as usize,
+            be32(pkg, e + 12),
         );
         let rest = &pkg[store + off..store + dl];
         let len = data_len(ty, count, rest);
         out.push((tag, ty, count, rest[..len].to_vec()));
     }
-    let end = store + dl;
-    let main = end + (8 - (end - 96) % 8) % 8;
-    (out, main)
+    (out, store + dl)
+}
+
+/// The signature header's entries (region entry excluded) and where the main header starts.
+pub fn signature_entries(pkg: &[u8]) -> (Vec<SigEntry>, usize) {
+    let (entries, end) = header_entries(pkg, 96);
+    (entries, end + (8 - (end - 96) % 8) % 8)
 }
 
 /// The package with its signature header rebuilt from `edit`ed entries.
@@ -126,22 +130,7 @@ pub fn main_header(pkg: &[u8]) -> std::ops::Range<usize> {
 pub fn rebuild_main(pkg: &[u8], edit: impl FnOnce(&mut Vec<SigEntry>)) -> Vec<u8> {
     let range = main_header(pkg);
     let main = range.start;
-    let il = be32(pkg, main + 8) as usize;
-    let dl = be32(pkg, main + 12) as usize;
-    let store = main + 16 + 16 * il;
-    let mut entries = Vec::new();
-    for i in 1..il {
-        let at = main + 16 + 16 * i;
-        let (tag, ty, off, count) = (
-            be32(pkg, at),
-            be32(pkg, at + 4),
-            be32(pkg, at + 8) as usize,
-            be32(pkg, at + 12),
-        );
-        let rest = &pkg[store + off..store + dl];
-        let len = data_len(ty, count, rest);
-        entries.push((tag, ty, count, rest[..len].to_vec()));
-    }
+    let (mut entries, _) = header_entries(pkg, main);
     edit(&mut entries);
     let mut data = Vec::new();
     let mut index = Vec::new();
