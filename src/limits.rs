@@ -128,3 +128,20 @@ pub const MAX_NPM_LINE_BYTES: usize = 1024 * 1024;
 /// Largest xz index read to seek into a multi-block payload (16 MiB: a few million blocks; rpm's
 /// 500 MB packages have about a hundred). A larger index is not used; the payload is streamed.
 pub const MAX_XZ_INDEX_BYTES: u64 = 16 * 1024 * 1024;
+
+// --- Package trust (`crate::rpm::signature`, `--keyring`) ---
+
+/// Largest key file `--keyring` reads, in bytes (4 MiB: a public key is a few kilobytes, a
+/// distribution's whole keyring a few hundred). A larger file is refused naming it, before parsing.
+pub const MAX_KEYRING_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Most files read from one `--keyring` directory.
+pub const MAX_KEYRING_FILES: usize = 1_000;
+/// Most keys (primary keys and subkeys) in all `--keyring` files together.
+pub const MAX_KEYRING_KEYS: usize = 10_000;
+/// Smallest RSA key whose signatures are verified, in bits; a smaller one is `unsupported`.
+pub const MIN_RSA_BITS: u16 = 2048;
+/// Largest RSA key whose signatures are verified, in bits (what `pgp` verifies without its
+/// `large-rsa` feature); a larger one is `unsupported`.
+pub const MAX_RSA_BITS: u16 = 4096;
+/// Most signatures read from one rpm 6 OPENPGP tag (278); further ones are ignored.
+pub const MAX_OPENPGP_SIGNATURES: usize = 64;

@@ -32,9 +32,9 @@ use thiserror::Error;
 pub const DEFAULT_PACKAGE: &str = "oceanbase-ce";
 
 /// Keys allowed at the top level of an inventory.
-pub const TOP_KEYS: [&str; 3] = ["cluster", "package", "nodes"];
+pub const TOP_KEYS: [&str; 4] = ["cluster", "package", "nodes", "arch"];
 /// Keys allowed in a node.
-pub const NODE_KEYS: [&str; 9] = [
+pub const NODE_KEYS: [&str; 10] = [
     "name",
     "role",
     "joined",
@@ -44,6 +44,7 @@ pub const NODE_KEYS: [&str; 9] = [
     "consumer_id",
     "bmc",
     "appliance_id",
+    "arch",
 ];
 /// Keys allowed in a node's `estimates`.
 pub const ESTIMATE_KEYS: [&str; 4] = ["install_binary", "run_upgrade_scripts", "reboot", "verify"];
@@ -159,6 +160,9 @@ pub struct ClusterNode {
     pub bmc: Option<String>,
     /// The PowerStore appliance id (`A1`; `--format powerstore`).
     pub appliance_id: Option<String>,
+    /// The node's architecture (`x86_64`, `aarch64`), when given: `--packages` keeps only
+    /// packages of that architecture (and `noarch`).
+    pub arch: Option<String>,
 }
 
 /// A validated cluster inventory.
@@ -170,6 +174,18 @@ pub struct Inventory {
     pub package: String,
     /// The nodes, in file order.
     pub nodes: Vec<ClusterNode>,
+    /// The architecture of every node that gives none, when given.
+    pub arch: Option<String>,
+}
+
+impl Inventory {
+    /// The architecture of node `name`: its own `arch`, else the cluster's.
+    pub fn arch_of(&self, name: &str) -> Option<String> {
+        self.find(name)
+            .and_then(|i| self.nodes.get(i))
+            .and_then(|n| n.arch.clone())
+            .or_else(|| self.arch.clone())
+    }
 }
 
 /// Why an inventory could not be loaded.
@@ -525,10 +541,12 @@ fn read(src: &str, diags: &mut Vec<Diagnostic>, version_required: bool) -> Optio
         .filter_map(|n| read_node(n, diags, version_required))
         .collect();
     check_cluster(&nodes, nodes_node.span, diags);
+    let arch = top.get("arch").and_then(|n| name_text(n, "arch", diags));
     Some(Inventory {
         cluster,
         package,
         nodes,
+        arch,
     })
 }
 
@@ -601,6 +619,7 @@ fn read_node(
         appliance_id: fields
             .get("appliance_id")
             .and_then(|n| name_text(n, "appliance_id", diags)),
+        arch: fields.get("arch").and_then(|n| name_text(n, "arch", diags)),
     })
 }
 
