@@ -551,11 +551,18 @@ mod tests {
         let mut n = 1;
         let bytes = src.as_bytes();
         while n < line.max(1) {
-            let Some(i) = bytes[start..].iter().position(|b| matches!(b, b'\n' | b'\r')) else {
+            let Some(i) = bytes[start..]
+                .iter()
+                .position(|b| matches!(b, b'\n' | b'\r'))
+            else {
                 return src.len();
             };
             let brk = start + i;
-            start = if bytes[brk..].starts_with(b"\r\n") { brk + 2 } else { brk + 1 };
+            start = if bytes[brk..].starts_with(b"\r\n") {
+                brk + 2
+            } else {
+                brk + 1
+            };
             n += 1;
         }
         let end = bytes[start..]
