@@ -47,10 +47,17 @@ fn snippet(src: &str, span: Span) -> Option<(String, String)> {
         head = head.get(skip..).unwrap_or_default();
         cut_left = true;
     }
-    // The rest of the line, up to the window's end.
+    // The rest of the line, looked at no further than the window can show.
     let rest = src.get(offset..)?;
-    let line_end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
-    let tail = rest.get(..line_end).unwrap_or(rest);
+    let mut to = rest.len().min(SNIPPET_FROM * 4 + 1);
+    while !rest.is_char_boundary(to) {
+        to += 1;
+    }
+    let ahead = rest.get(..to).unwrap_or(rest);
+    let tail = match memchr::memchr(b'\n', ahead.as_bytes()) {
+        Some(i) => ahead.get(..i).unwrap_or(ahead),
+        None => ahead,
+    };
     let tail = tail.strip_suffix('\r').unwrap_or(tail);
     let (tail, cut_right) = match tail.char_indices().nth(SNIPPET_FROM) {
         Some((i, _)) => (tail.get(..i).unwrap_or(tail), true),
