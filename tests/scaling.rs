@@ -1,0 +1,386 @@
+//! Scaling: every parser and command at 1× and 10× its base input (the CI run), or at 1×, 10× and
+//! 100× (`--full`, run by `bench/scaling.sh`), sizes chosen so that 100× reaches the input's
+//! documented limit (docs/limits.md). For each size it prints the time per MB (in-process: the
+//! library calls the command makes, output rendered into a sink; the median of repeated samples,
+//! so process start-up does not hide a slow path at small sizes) and the peak RSS of the real
+//! command on that file (`tests/common/rss.rs`), then checks:
+//!
+//! * time per MB at the largest size ≤ 2 × time per MB at the smallest: a quadratic path makes
+//!   10× the input cost 100× the time, and fails here rather than on a user;
+//! * peak RSS ≤ 256 MiB, and ≤ 4 × the input + 32 MiB for the commands that are one reader and a
+//!   renderer (dependency YAML, NPM metadata).
+//!
+//! `cargo test --release --test scaling -- --full --doc docs/performance.md` rewrites the table
+//! between the `scaling:begin` / `scaling:end` markers of docs/performance.md.
+
+mod common;
+
+use common::rss;
+use std::ffi::OsString;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use upgrade_planner::depgraph::DepGraph;
+use upgrade_planner::lint::FileReport;
+use upgrade_planner::rollout::inventory::Inventory;
+use upgrade_planner::synth::{self, SynthSpec};
+use upgrade_planner::{diff, npm, render};
+
+const SEED: &str = "data/seed-oceanbase-ce-4.2.1.1.yml";
+const MIB: u64 = 1024 * 1024;
+/// The issue's bound on time per MB, largest size against smallest.
+const MAX_RATIO: f64 = 2.0;
+/// Peak RSS bound for every command on any accepted input.
+const MAX_RSS: u64 = 256 * MIB;
+/// Samples per size; the median is kept.
+const SAMPLES: usize = 5;
+/// Each sample repeats the operation until it lasts at least this long.
+const SAMPLE_TIME: Duration = Duration::from_millis(40);
+
+/// One input kind: how to generate it at a scale, what the command does with it in-process, and
+/// the command line whose peak memory is measured.
+struct Case {
+    name: &'static str,
+    /// Generator units at 1× (versions, nodes or bytes); 100× is at or under the limit.
+    unit: usize,
+    /// The input files' contents at `n` units (a second file for `diff`).
+    generate: fn(usize) -> Vec<Vec<u8>>,
+    /// What the command does, in-process.
+    run: fn(&[Vec<u8>]),
+    /// The command's arguments (`{0}`, `{1}`: the input files).
+    args: &'static [&'static str],
+    /// Exit codes the command may end with on this input.
+    codes: &'static [i32],
+    /// Whether the 4 × input + 32 MiB bound applies (one reader and its renderer).
+    reader_bound: bool,
+}
+
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("generated inputs are UTF-8")
+}
+
+fn deps_block(n: usize) -> Vec<Vec<u8>> {
+    vec![synth::generate(&SynthSpec::new(n)).into_bytes()]
+}
+
+fn deps_flow(n: usize) -> Vec<Vec<u8>> {
+    vec![synth::generate_flow(&SynthSpec::new(n)).into_bytes()]
+}
+
+fn load(inputs: &[Vec<u8>]) {
+    let g = DepGraph::from_yaml_str(text(&inputs[0])).expect("valid");
+    assert!(!g.is_empty());
+}
+
+fn inventory(n: usize, indented: bool) -> Vec<Vec<u8>> {
+    vec![synth::inventory_json(n, indented).into_bytes()]
+}
+
+fn read_inventory(inputs: &[Vec<u8>]) {
+    let inv = Inventory::parse(text(&inputs[0])).expect("valid");
+    assert!(!inv.nodes.is_empty());
+}
+
+fn npm_text(bytes: usize) -> Vec<Vec<u8>> {
+    vec![synth::npm_text(&synth::npm_items(bytes, 600)).into_bytes()]
+}
+
+fn npm_xml(bytes: usize) -> Vec<Vec<u8>> {
+    // ~90 bytes of tags per item: the same item count as the text form of 0.87× the bytes.
+    vec![synth::npm_xml_one_line(&synth::npm_items(bytes * 87 / 100, 600)).into_bytes()]
+}
+
+fn npm_json(inputs: &[Vec<u8>]) {
+    let npm::Document::Package(p) = npm::read_document(&inputs[0]).expect("valid") else {
+        panic!("a package")
+    };
+    serde_json::to_writer_pretty(std::io::sink(), &render::npm::package_to_json("f", &p))
+        .expect("rendered");
+}
+
+fn npm_text_render(inputs: &[Vec<u8>]) {
+    let npm::Document::Package(p) = npm::read_document(&inputs[0]).expect("valid") else {
+        panic!("a package")
+    };
+    let out = render::npm::package_to_text("f", text(&inputs[0]), &p);
+    assert!(!out.is_empty());
+}
+
+fn lint(inputs: &[Vec<u8>]) {
+    let report = FileReport::from_source("f", text(&inputs[0]).to_string(), None);
+    let out = render::lint::to_json(&[report], &[]);
+    serde_json::to_writer_pretty(std::io::sink(), &out).expect("rendered");
+}
+
+fn diff_pair(n: usize) -> Vec<Vec<u8>> {
+    let old = SynthSpec::new(n);
+    let new = SynthSpec {
+        seed: 0xd1ff,
+        ..SynthSpec::new(n)
+    };
+    vec![
+        synth::generate(&old).into_bytes(),
+        synth::generate(&new).into_bytes(),
+    ]
+}
+
+fn diff_run(inputs: &[Vec<u8>]) {
+    let a = DepGraph::from_yaml_str(text(&inputs[0])).expect("valid");
+    let b = DepGraph::from_yaml_str(text(&inputs[1])).expect("valid");
+    let d = diff::diff(&a, &b, "old", "new").expect("within the limit");
+    serde_json::to_writer_pretty(std::io::sink(), &d).expect("rendered");
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "dependency YAML, block style (plan)",
+        // 25,000 versions (2 MB) is under MAX_YAML_NODES (300,000 nodes).
+        unit: 250,
+        generate: deps_block,
+        run: load,
+        args: &["plan", "--deps", "{0}", "--from", "4.0.0.0", "--to", "latest", "--format", "json"],
+        codes: &[0],
+        reader_bound: true,
+    },
+    Case {
+        name: "dependency YAML, one-line flow style (plan)",
+        unit: 250,
+        generate: deps_flow,
+        run: load,
+        args: &["plan", "--deps", "{0}", "--from", "4.0.0.0", "--to", "latest", "--format", "json"],
+        codes: &[0],
+        reader_bound: true,
+    },
+    Case {
+        name: "inventory JSON, compact (rollout)",
+        // 10,000 nodes is MAX_INVENTORY_NODES.
+        unit: 100,
+        generate: |n| inventory(n, false),
+        run: read_inventory,
+        args: &["rollout", "--deps", SEED, "--cluster", "{0}", "--to", "latest", "--format", "json"],
+        codes: &[0],
+        reader_bound: false,
+    },
+    Case {
+        name: "inventory JSON, indented (rollout)",
+        unit: 100,
+        generate: |n| inventory(n, true),
+        run: read_inventory,
+        args: &["rollout", "--deps", SEED, "--cluster", "{0}", "--to", "latest", "--format", "json"],
+        codes: &[0],
+        reader_bound: false,
+    },
+    Case {
+        name: "NPM text (npm --format json)",
+        // 60 MB of 600-byte items is under MAX_NPM_BYTES (64 MiB) and MAX_NPM_ITEMS (100,000).
+        unit: 600_000,
+        generate: npm_text,
+        run: npm_json,
+        args: &["npm", "{0}", "--format", "json"],
+        codes: &[0],
+        reader_bound: true,
+    },
+    Case {
+        name: "NPM XML, one line (npm, text)",
+        unit: 600_000,
+        generate: npm_xml,
+        run: npm_text_render,
+        args: &["npm", "{0}"],
+        codes: &[0],
+        reader_bound: true,
+    },
+    Case {
+        name: "lint (lint --format json)",
+        unit: 250,
+        generate: deps_block,
+        run: lint,
+        args: &["lint", "{0}", "--format", "json"],
+        codes: &[0, 1],
+        reader_bound: false,
+    },
+    Case {
+        name: "diff (diff --format json)",
+        // 1,000 versions is MAX_DIFF_VERSIONS.
+        unit: 10,
+        generate: diff_pair,
+        run: diff_run,
+        args: &["diff", "{0}", "{1}", "--format", "json"],
+        codes: &[0],
+        reader_bound: false,
+    },
+];
+
+/// One size of one case, measured.
+struct Row {
+    scale: usize,
+    bytes: usize,
+    per_run: Duration,
+    peak_rss: u64,
+}
+
+impl Row {
+    fn secs_per_mb(&self) -> f64 {
+        self.per_run.as_secs_f64() / (self.bytes as f64 / MIB as f64)
+    }
+}
+
+/// The median time of one run of `f`: samples of enough repetitions to last [`SAMPLE_TIME`].
+fn time(f: impl Fn()) -> Duration {
+    let started = Instant::now();
+    f();
+    let once = started.elapsed().max(Duration::from_micros(1));
+    let reps = (SAMPLE_TIME.as_secs_f64() / once.as_secs_f64()).ceil().max(1.0) as u32;
+    let mut samples: Vec<Duration> = (0..SAMPLES)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..reps {
+                f();
+            }
+            t.elapsed() / reps
+        })
+        .collect();
+    samples.sort();
+    samples[SAMPLES / 2]
+}
+
+fn measure(case: &Case, scale: usize, dir: &Path) -> Row {
+    let inputs = (case.generate)(case.unit * scale);
+    let bytes: usize = inputs.iter().map(Vec::len).sum();
+    let paths: Vec<PathBuf> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, data)| {
+            let p = dir.join(format!("input-{i}"));
+            std::fs::write(&p, data).expect("write the input");
+            p
+        })
+        .collect();
+    let per_run = time(|| (case.run)(&inputs));
+    let args: Vec<OsString> = case
+        .args
+        .iter()
+        .map(|a| match *a {
+            "{0}" => paths[0].clone().into_os_string(),
+            "{1}" => paths[1].clone().into_os_string(),
+            other => other.into(),
+        })
+        .collect();
+    let m = rss::measure(Path::new(env!("CARGO_BIN_EXE_upgrade-planner")), &args, &[]);
+    assert!(
+        m.code.is_some_and(|c| case.codes.contains(&c)),
+        "{} at {scale}x: exit {:?}\n{}",
+        case.name,
+        m.code,
+        String::from_utf8_lossy(&m.stderr)
+    );
+    Row {
+        scale,
+        bytes,
+        per_run,
+        peak_rss: m.peak_rss_kib * 1024,
+    }
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / MIB as f64)
+}
+
+fn main() {
+    if rss::probe_main() {
+        return;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let full = args.iter().any(|a| a == "--full");
+    let doc = args
+        .iter()
+        .position(|a| a == "--doc")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let scales: &[usize] = if full { &[1, 10, 100] } else { &[1, 10] };
+    rss::self_check();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let mut table = format!(
+        "| input (command) | size | MB | time per run | time per MB | ratio to 1× | peak RSS (MiB) | RSS bound (MiB) |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    );
+    let mut failures = Vec::new();
+    for case in CASES {
+        let rows: Vec<Row> = scales.iter().map(|&s| measure(case, s, dir.path())).collect();
+        let base = rows[0].secs_per_mb();
+        for r in &rows {
+            let ratio = r.secs_per_mb() / base;
+            let bound = if case.reader_bound {
+                MAX_RSS.min(4 * r.bytes as u64 + 32 * MIB)
+            } else {
+                MAX_RSS
+            };
+            let line = format!(
+                "| {} | {}× | {} | {:.2?} | {:.3} s | {ratio:.2} | {} | {} |\n",
+                case.name,
+                r.scale,
+                mb(r.bytes as u64),
+                r.per_run,
+                r.secs_per_mb(),
+                mb(r.peak_rss),
+                mb(bound),
+            );
+            print!("{line}");
+            let _ = std::io::stdout().flush();
+            table.push_str(&line);
+            if r.scale != 1 && ratio > MAX_RATIO {
+                failures.push(format!(
+                    "{}: time per MB at {}× is {ratio:.2}× that at 1× (> {MAX_RATIO}): grows faster than the input",
+                    case.name, r.scale
+                ));
+            }
+            if r.peak_rss > bound {
+                failures.push(format!(
+                    "{}: peak RSS {} MiB at {}× ({} MB of input) is over {} MiB",
+                    case.name,
+                    mb(r.peak_rss),
+                    r.scale,
+                    mb(r.bytes as u64),
+                    mb(bound)
+                ));
+            }
+        }
+    }
+    let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average before: {}after: {}", load, load_after);
+    if let Some(doc) = doc {
+        write_doc(&doc, &table, &load, &load_after, scales);
+    }
+    if failures.is_empty() {
+        println!("scaling: {} inputs, every time per MB within {MAX_RATIO}× of the smallest size, every peak RSS within bounds", CASES.len());
+    } else {
+        eprintln!("scaling: {} failure(s):\n  {}", failures.len(), failures.join("\n  "));
+        std::process::exit(1);
+    }
+}
+
+/// Rewrites the table between the `scaling:begin` / `scaling:end` markers of `doc`.
+fn write_doc(doc: &Path, table: &str, load: &str, load_after: &str, scales: &[usize]) {
+    let old = std::fs::read_to_string(doc).expect("read the doc");
+    let (begin, end) = ("<!-- scaling:begin -->\n", "<!-- scaling:end -->");
+    let (Some(a), Some(b)) = (old.find(begin), old.find(end)) else {
+        panic!("{} has no scaling markers", doc.display());
+    };
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let block = format!(
+        "{begin}Generated by `bench/scaling.sh` ({profile} build, commit {commit}, sizes {}): medians of {SAMPLES} samples of ≥ {} ms each.\n\
+         Load average before: {}; after: {}.\n\n{table}",
+        scales.iter().map(|s| format!("{s}×")).collect::<Vec<_>>().join(", "),
+        SAMPLE_TIME.as_millis(),
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+        load_after.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+    );
+    let new = format!("{}{block}{}", &old[..a], &old[b..]);
+    std::fs::write(doc, new).expect("write the doc");
+}
