@@ -133,7 +133,10 @@ pub fn generate(spec: &SynthSpec) -> String {
         out.push_str(e.version);
         out.push('\n');
         if !e.targets.is_empty() {
-            out.push_str(&format!("  can_be_upgraded_to: [{}]\n", e.targets.join(", ")));
+            out.push_str(&format!(
+                "  can_be_upgraded_to: [{}]\n",
+                e.targets.join(", ")
+            ));
         }
         if e.deprecated {
             out.push_str("  deprecated: True\n");
@@ -246,7 +249,10 @@ const NPM_HEAD: &[(&str, &str)] = &[
     ("PKG_TYPE", "DataOntap"),
     ("PKG_DTS", "Thu Oct 15 11:55:39 2009 GMT"),
     ("CPU_ARCH", "pc"),
-    ("ONTAP_RLS", "NetApp Release 7.3.2: Thu Oct 15 04:17:39 PDT 2009"),
+    (
+        "ONTAP_RLS",
+        "NetApp Release 7.3.2: Thu Oct 15 04:17:39 PDT 2009",
+    ),
     ("FILESYS_VER", "21"),
     ("NVLOG_VER", "7"),
 ];

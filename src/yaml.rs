@@ -383,9 +383,11 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                     _ => ScalarStyle::Block,
                 };
                 add_nodes(&mut total_nodes, 1, span)?;
+                let mut text = text.into_owned();
+                text.shrink_to_fit();
                 let node = Node {
                     value: Value::Scalar(Scalar {
-                        text: text.into_owned(),
+                        text,
                         style,
                         tag: tag.map(|t| t.to_string()),
                     }),
@@ -419,13 +421,18 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let count = counts.pop().unwrap_or(1);
                 match stack.pop() {
+                    // Containers are trimmed to their length when they close: most hold two
+                    // to four entries, and the spare capacity would cost more than the entries.
                     Some(Frame::Sequence {
-                        items,
+                        mut items,
                         start,
                         anchor,
                     }) => Some((
                         Node {
-                            value: Value::Sequence(items),
+                            value: Value::Sequence({
+                                items.shrink_to_fit();
+                                items
+                            }),
                             span: Span {
                                 start: start.start,
                                 end: span.end,
@@ -435,13 +442,16 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                         anchor,
                     )),
                     Some(Frame::Mapping {
-                        entries,
+                        mut entries,
                         start,
                         anchor,
                         ..
                     }) => Some((
                         Node {
-                            value: Value::Mapping(entries),
+                            value: Value::Mapping({
+                                entries.shrink_to_fit();
+                                entries
+                            }),
                             span: Span {
                                 start: start.start,
                                 end: span.end,

@@ -1,8 +1,9 @@
 //! Scaling: every parser and command at 1× and 10× its base input (the CI run), or at 1×, 10× and
 //! 100× (`--full`, run by `bench/scaling.sh`), sizes chosen so that 100× reaches the input's
 //! documented limit (docs/limits.md). For each size it prints the time per MB (in-process: the
-//! library calls the command makes, output rendered into a sink; the median of repeated samples,
-//! so process start-up does not hide a slow path at small sizes) and the peak RSS of the real
+//! library calls the command makes, output rendered into a sink; the median of repeated samples of
+//! the thread's CPU time, so neither process start-up nor other jobs on a shared machine hide or
+//! fake a slow path) and the peak RSS of the real
 //! command on that file (`tests/common/rss.rs`), then checks:
 //!
 //! * time per MB at the largest size ≤ 2 × time per MB at the smallest: a quadratic path makes
@@ -19,7 +20,7 @@ use common::rss;
 use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use upgrade_planner::depgraph::DepGraph;
 use upgrade_planner::lint::FileReport;
 use upgrade_planner::rollout::inventory::Inventory;
@@ -51,8 +52,10 @@ struct Case {
     args: &'static [&'static str],
     /// Exit codes the command may end with on this input.
     codes: &'static [i32],
-    /// Whether the 4 × input + 32 MiB bound applies (one reader and its renderer).
-    reader_bound: bool,
+    /// The library reader this input goes through, when the 4 × input + 32 MiB bound applies to
+    /// it (dependency YAML, NPM metadata): its peak RSS is measured alone, in a child that reads
+    /// the file and calls it.
+    reader: Option<fn(&[u8])>,
 }
 
 fn text(bytes: &[u8]) -> &str {
@@ -131,6 +134,16 @@ fn diff_run(inputs: &[Vec<u8>]) {
     serde_json::to_writer_pretty(std::io::sink(), &d).expect("rendered");
 }
 
+fn read_yaml(bytes: &[u8]) {
+    let root = upgrade_planner::yaml::parse(text(bytes)).expect("valid YAML");
+    assert!(root.is_some());
+}
+
+fn read_npm(bytes: &[u8]) {
+    let doc = npm::read_document(bytes).expect("valid metadata");
+    assert!(matches!(doc, npm::Document::Package(_)));
+}
+
 const CASES: &[Case] = &[
     Case {
         name: "dependency YAML, block style (plan)",
@@ -138,18 +151,22 @@ const CASES: &[Case] = &[
         unit: 250,
         generate: deps_block,
         run: load,
-        args: &["plan", "--deps", "{0}", "--from", "4.0.0.0", "--to", "latest", "--format", "json"],
+        args: &[
+            "plan", "--deps", "{0}", "--from", "4.0.0.0", "--to", "latest", "--format", "json",
+        ],
         codes: &[0],
-        reader_bound: true,
+        reader: Some(read_yaml),
     },
     Case {
         name: "dependency YAML, one-line flow style (plan)",
         unit: 250,
         generate: deps_flow,
         run: load,
-        args: &["plan", "--deps", "{0}", "--from", "4.0.0.0", "--to", "latest", "--format", "json"],
+        args: &[
+            "plan", "--deps", "{0}", "--from", "4.0.0.0", "--to", "latest", "--format", "json",
+        ],
         codes: &[0],
-        reader_bound: true,
+        reader: Some(read_yaml),
     },
     Case {
         name: "inventory JSON, compact (rollout)",
@@ -157,37 +174,57 @@ const CASES: &[Case] = &[
         unit: 100,
         generate: |n| inventory(n, false),
         run: read_inventory,
-        args: &["rollout", "--deps", SEED, "--cluster", "{0}", "--to", "latest", "--format", "json"],
+        args: &[
+            "rollout",
+            "--deps",
+            SEED,
+            "--cluster",
+            "{0}",
+            "--to",
+            "latest",
+            "--format",
+            "json",
+        ],
         codes: &[0],
-        reader_bound: false,
+        reader: None,
     },
     Case {
         name: "inventory JSON, indented (rollout)",
         unit: 100,
         generate: |n| inventory(n, true),
         run: read_inventory,
-        args: &["rollout", "--deps", SEED, "--cluster", "{0}", "--to", "latest", "--format", "json"],
+        args: &[
+            "rollout",
+            "--deps",
+            SEED,
+            "--cluster",
+            "{0}",
+            "--to",
+            "latest",
+            "--format",
+            "json",
+        ],
         codes: &[0],
-        reader_bound: false,
+        reader: None,
     },
     Case {
         name: "NPM text (npm --format json)",
-        // 60 MB of 600-byte items is under MAX_NPM_BYTES (64 MiB) and MAX_NPM_ITEMS (100,000).
-        unit: 600_000,
+        // 55 MB of 600-byte items is under MAX_NPM_BYTES (64 MiB) and MAX_NPM_ITEMS (100,000).
+        unit: 550_000,
         generate: npm_text,
         run: npm_json,
         args: &["npm", "{0}", "--format", "json"],
         codes: &[0],
-        reader_bound: true,
+        reader: Some(read_npm),
     },
     Case {
         name: "NPM XML, one line (npm, text)",
-        unit: 600_000,
+        unit: 550_000,
         generate: npm_xml,
         run: npm_text_render,
         args: &["npm", "{0}"],
         codes: &[0],
-        reader_bound: true,
+        reader: Some(read_npm),
     },
     Case {
         name: "lint (lint --format json)",
@@ -196,7 +233,16 @@ const CASES: &[Case] = &[
         run: lint,
         args: &["lint", "{0}", "--format", "json"],
         codes: &[0, 1],
-        reader_bound: false,
+        reader: None,
+    },
+    Case {
+        name: "lint, one-line flow style (lint --format json)",
+        unit: 250,
+        generate: deps_flow,
+        run: lint,
+        args: &["lint", "{0}", "--format", "json"],
+        codes: &[0, 1],
+        reader: None,
     },
     Case {
         name: "diff (diff --format json)",
@@ -206,7 +252,7 @@ const CASES: &[Case] = &[
         run: diff_run,
         args: &["diff", "{0}", "{1}", "--format", "json"],
         codes: &[0],
-        reader_bound: false,
+        reader: None,
     },
 ];
 
@@ -216,6 +262,8 @@ struct Row {
     bytes: usize,
     per_run: Duration,
     peak_rss: u64,
+    /// Peak RSS of the reader alone (input included), when the case has one.
+    reader_rss: Option<u64>,
 }
 
 impl Row {
@@ -224,38 +272,94 @@ impl Row {
     }
 }
 
-/// The median time of one run of `f`: samples of enough repetitions to last [`SAMPLE_TIME`].
-fn time(f: impl Fn()) -> Duration {
-    let started = Instant::now();
-    f();
-    let once = started.elapsed().max(Duration::from_micros(1));
-    let reps = (SAMPLE_TIME.as_secs_f64() / once.as_secs_f64()).ceil().max(1.0) as u32;
-    let mut samples: Vec<Duration> = (0..SAMPLES)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..reps {
-                f();
-            }
-            t.elapsed() / reps
-        })
-        .collect();
-    samples.sort();
-    samples[SAMPLES / 2]
+/// CPU time (user + system) this thread has used. The operations timed are single-threaded, and
+/// CPU time, unlike wall time, does not count the time other jobs on a shared machine hold the
+/// cores, so the ratios stay meaningful under load.
+fn cpu_time() -> Duration {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let u = getrusage(UsageWho::RUSAGE_THREAD).expect("getrusage");
+    let d = |t: nix::sys::time::TimeVal| {
+        Duration::new(t.tv_sec().max(0) as u64, (t.tv_usec().max(0) as u32) * 1000)
+    };
+    d(u.user_time()) + d(u.system_time())
 }
 
-fn measure(case: &Case, scale: usize, dir: &Path) -> Row {
+/// Repetitions of `f` that last about [`SAMPLE_TIME`].
+fn calibrate(f: impl Fn()) -> u32 {
+    let started = cpu_time();
+    f();
+    let once = (cpu_time() - started).max(Duration::from_micros(1));
+    (SAMPLE_TIME.as_secs_f64() / once.as_secs_f64())
+        .ceil()
+        .max(1.0) as u32
+}
+
+/// One sample: the mean CPU time of `reps` runs of `f`.
+fn sample(f: impl Fn(), reps: u32) -> Duration {
+    let t = cpu_time();
+    for _ in 0..reps {
+        f();
+    }
+    (cpu_time() - t) / reps
+}
+
+/// The generated inputs of one size, written to files.
+struct Sized {
+    scale: usize,
+    inputs: Vec<Vec<u8>>,
+    paths: Vec<PathBuf>,
+}
+
+fn generate(case: &Case, scale: usize, dir: &Path) -> Sized {
     let inputs = (case.generate)(case.unit * scale);
-    let bytes: usize = inputs.iter().map(Vec::len).sum();
-    let paths: Vec<PathBuf> = inputs
+    let paths = inputs
         .iter()
         .enumerate()
         .map(|(i, data)| {
-            let p = dir.join(format!("input-{i}"));
+            let p = dir.join(format!("input-{scale}-{i}"));
             std::fs::write(&p, data).expect("write the input");
             p
         })
         .collect();
-    let per_run = time(|| (case.run)(&inputs));
+    Sized {
+        scale,
+        inputs,
+        paths,
+    }
+}
+
+/// Times every size of `case` in the same rounds (each round takes one sample of each size, in
+/// alternating order), so that the sizes compared share the machine's load; the median per size is
+/// kept. Then measures the peak RSS of the command (and of the reader alone) on each size.
+fn measure(case: &Case, sizes: &[&Sized]) -> Vec<Row> {
+    let reps: Vec<u32> = sizes
+        .iter()
+        .map(|s| calibrate(|| (case.run)(&s.inputs)))
+        .collect();
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); sizes.len()];
+    for round in 0..SAMPLES {
+        let mut order: Vec<usize> = (0..sizes.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for i in order {
+            samples[i].push(sample(|| (case.run)(&sizes[i].inputs), reps[i]));
+        }
+    }
+    sizes
+        .iter()
+        .zip(samples)
+        .map(|(s, mut t)| {
+            t.sort();
+            row(case, s, t[SAMPLES / 2])
+        })
+        .collect()
+}
+
+fn row(case: &Case, s: &Sized, per_run: Duration) -> Row {
+    let scale = s.scale;
+    let paths = &s.paths;
+    let bytes: usize = s.inputs.iter().map(Vec::len).sum();
     let args: Vec<OsString> = case
         .args
         .iter()
@@ -273,11 +377,26 @@ fn measure(case: &Case, scale: usize, dir: &Path) -> Row {
         m.code,
         String::from_utf8_lossy(&m.stderr)
     );
+    let reader_rss = case.reader.map(|_| {
+        let index = CASES
+            .iter()
+            .position(|c| c.name == case.name)
+            .expect("listed");
+        let exe = std::env::current_exe().expect("this test's path");
+        let r = rss::measure(
+            &exe,
+            &[],
+            &[(READER_VAR, &format!("{index}:{}", paths[0].display()))],
+        );
+        assert_eq!(r.code, Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+        r.peak_rss_kib * 1024
+    });
     Row {
         scale,
         bytes,
         per_run,
         peak_rss: m.peak_rss_kib * 1024,
+        reader_rss,
     }
 }
 
@@ -285,8 +404,18 @@ fn mb(bytes: u64) -> String {
     format!("{:.1}", bytes as f64 / MIB as f64)
 }
 
+/// Set (to `CASE_INDEX:PATH`) in a child that only reads the file and calls the case's reader.
+const READER_VAR: &str = "UPGRADE_PLANNER_SCALING_READER";
+
 fn main() {
     if rss::probe_main() {
+        return;
+    }
+    if let Ok(job) = std::env::var(READER_VAR) {
+        let (index, path) = job.split_once(':').expect("INDEX:PATH");
+        let case = &CASES[index.parse::<usize>().expect("an index")];
+        let bytes = std::fs::read(path).expect("read the input");
+        (case.reader.expect("a reader"))(&bytes);
         return;
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -301,29 +430,50 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let mut table = format!(
-        "| input (command) | size | MB | time per run | time per MB | ratio to 1× | peak RSS (MiB) | RSS bound (MiB) |\n\
-         | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| input (command) | size | MB | time per run | time per MB | ratio to 1× | peak RSS, command (MiB) | peak RSS, reader alone (MiB) | reader bound: 4× input + 32 (MiB) |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
     );
     let mut failures = Vec::new();
     for case in CASES {
-        let rows: Vec<Row> = scales.iter().map(|&s| measure(case, s, dir.path())).collect();
-        let base = rows[0].secs_per_mb();
-        for r in &rows {
-            let ratio = r.secs_per_mb() / base;
-            let bound = if case.reader_bound {
-                MAX_RSS.min(4 * r.bytes as u64 + 32 * MIB)
-            } else {
-                MAX_RSS
-            };
+        // Each larger size is timed in the same rounds as 1× (its ratio is to that 1×), and only
+        // while the previous one stayed linear: a path already found to grow faster than its
+        // input would take minutes at 100× and prove nothing more.
+        let first = generate(case, scales[0], dir.path());
+        let mut rows: Vec<(Row, f64)> = Vec::new();
+        let mut skipped = Vec::new();
+        for &s in &scales[1..] {
+            if let Some((last, ratio)) = rows.last()
+                && *ratio > MAX_RATIO
+            {
+                skipped.push(format!(
+                    "| {} | {s}× | | not run: already superlinear at {}× | | | | | |\n",
+                    case.name, last.scale
+                ));
+                continue;
+            }
+            let pair = [generate(case, s, dir.path())];
+            let sizes = [&first, &pair[0]];
+            let measured = measure(case, &sizes);
+            let [base, big] = <[Row; 2]>::try_from(measured).ok().expect("two rows");
+            let ratio = big.secs_per_mb() / base.secs_per_mb();
+            if rows.is_empty() {
+                rows.push((base, 1.0));
+            }
+            rows.push((big, ratio));
+        }
+        for (r, ratio) in &rows {
+            let ratio = *ratio;
+            let bound = 4 * r.bytes as u64 + 32 * MIB;
             let line = format!(
-                "| {} | {}× | {} | {:.2?} | {:.3} s | {ratio:.2} | {} | {} |\n",
+                "| {} | {}× | {} | {:.2?} | {:.3} s | {ratio:.2} | {} | {} | {} |\n",
                 case.name,
                 r.scale,
                 mb(r.bytes as u64),
                 r.per_run,
                 r.secs_per_mb(),
                 mb(r.peak_rss),
-                mb(bound),
+                r.reader_rss.map_or("".into(), mb),
+                r.reader_rss.map_or("".into(), |_| mb(bound)),
             );
             print!("{line}");
             let _ = std::io::stdout().flush();
@@ -334,16 +484,29 @@ fn main() {
                     case.name, r.scale
                 ));
             }
-            if r.peak_rss > bound {
+            if r.peak_rss > MAX_RSS {
                 failures.push(format!(
                     "{}: peak RSS {} MiB at {}× ({} MB of input) is over {} MiB",
                     case.name,
                     mb(r.peak_rss),
                     r.scale,
                     mb(r.bytes as u64),
-                    mb(bound)
+                    mb(MAX_RSS)
                 ));
             }
+            if let Some(reader) = r.reader_rss.filter(|&m| m > bound) {
+                failures.push(format!(
+                    "{}: the reader alone peaks at {} MiB at {}× ({} MB of input), over 4× the input + 32 MiB",
+                    case.name,
+                    mb(reader),
+                    r.scale,
+                    mb(r.bytes as u64),
+                ));
+            }
+        }
+        for line in skipped {
+            print!("{line}");
+            table.push_str(&line);
         }
     }
     let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
@@ -352,9 +515,16 @@ fn main() {
         write_doc(&doc, &table, &load, &load_after, scales);
     }
     if failures.is_empty() {
-        println!("scaling: {} inputs, every time per MB within {MAX_RATIO}× of the smallest size, every peak RSS within bounds", CASES.len());
+        println!(
+            "scaling: {} inputs, every time per MB within {MAX_RATIO}× of the smallest size, every peak RSS within bounds",
+            CASES.len()
+        );
     } else {
-        eprintln!("scaling: {} failure(s):\n  {}", failures.len(), failures.join("\n  "));
+        eprintln!(
+            "scaling: {} failure(s):\n  {}",
+            failures.len(),
+            failures.join("\n  ")
+        );
         std::process::exit(1);
     }
 }
@@ -372,14 +542,29 @@ fn write_doc(doc: &Path, table: &str, load: &str, load_after: &str, scales: &[us
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
-    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
     let block = format!(
         "{begin}Generated by `bench/scaling.sh` ({profile} build, commit {commit}, sizes {}): medians of {SAMPLES} samples of ≥ {} ms each.\n\
          Load average before: {}; after: {}.\n\n{table}",
-        scales.iter().map(|s| format!("{s}×")).collect::<Vec<_>>().join(", "),
+        scales
+            .iter()
+            .map(|s| format!("{s}×"))
+            .collect::<Vec<_>>()
+            .join(", "),
         SAMPLE_TIME.as_millis(),
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
-        load_after.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+        load_after
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
     );
     let new = format!("{}{block}{}", &old[..a], &old[b..]);
     std::fs::write(doc, new).expect("write the doc");
