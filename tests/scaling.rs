@@ -7,7 +7,8 @@
 //! command on that file (`tests/common/rss.rs`), then checks:
 //!
 //! * time per MB at the largest size ≤ 2 × time per MB at the smallest: a quadratic path makes
-//!   10× the input cost 100× the time, and fails here rather than on a user;
+//!   10× the input cost 100× the time, and fails here rather than on a user (`diff`, which
+//!   compares every ordered pair of versions by definition, is held to its time per pair);
 //! * peak RSS ≤ 256 MiB, and ≤ 4 × the input + 32 MiB for the commands that are one reader and a
 //!   renderer (dependency YAML, NPM metadata).
 //!
@@ -56,6 +57,19 @@ struct Case {
     /// it (dependency YAML, NPM metadata): its peak RSS is measured alone, in a child that reads
     /// the file and calls it.
     reader: Option<fn(&[u8])>,
+    /// What the time is divided by: the input's size, except for `diff`.
+    per: Per,
+}
+
+/// The unit of work the time is divided by.
+#[derive(Clone, Copy, PartialEq)]
+enum Per {
+    /// A MB of input: the command reads and renders its input once.
+    Mb,
+    /// A million ordered pairs of versions: `diff` compares the route of every ordered pair
+    /// (its output can hold one change per pair), so its work is the square of the version count
+    /// by definition, bounded by MAX_DIFF_VERSIONS; what must not grow is the time per pair.
+    MillionPairs,
 }
 
 fn text(bytes: &[u8]) -> &str {
@@ -144,6 +158,23 @@ fn read_npm(bytes: &[u8]) {
     assert!(matches!(doc, npm::Document::Package(_)));
 }
 
+/// `rollout` of the generated inventory `{0}` with the real dependency file.
+const ROLLOUT: &[&str] = &[
+    "rollout",
+    "--deps",
+    SEED,
+    "--cluster",
+    "{0}",
+    "--to",
+    "latest",
+    "--format",
+    "json",
+];
+/// `plan` on the generated dependency file `{0}`.
+const PLAN: &[&str] = &[
+    "plan", "--deps", "{0}", "--from", "4.0.0.0", "--to", "latest", "--format", "json",
+];
+
 const CASES: &[Case] = &[
     Case {
         name: "dependency YAML, block style (plan)",
@@ -151,22 +182,20 @@ const CASES: &[Case] = &[
         unit: 250,
         generate: deps_block,
         run: load,
-        args: &[
-            "plan", "--deps", "{0}", "--from", "4.0.0.0", "--to", "latest", "--format", "json",
-        ],
+        args: PLAN,
         codes: &[0],
         reader: Some(read_yaml),
+        per: Per::Mb,
     },
     Case {
         name: "dependency YAML, one-line flow style (plan)",
         unit: 250,
         generate: deps_flow,
         run: load,
-        args: &[
-            "plan", "--deps", "{0}", "--from", "4.0.0.0", "--to", "latest", "--format", "json",
-        ],
+        args: PLAN,
         codes: &[0],
         reader: Some(read_yaml),
+        per: Per::Mb,
     },
     Case {
         name: "inventory JSON, compact (rollout)",
@@ -174,38 +203,20 @@ const CASES: &[Case] = &[
         unit: 100,
         generate: |n| inventory(n, false),
         run: read_inventory,
-        args: &[
-            "rollout",
-            "--deps",
-            SEED,
-            "--cluster",
-            "{0}",
-            "--to",
-            "latest",
-            "--format",
-            "json",
-        ],
+        args: ROLLOUT,
         codes: &[0],
         reader: None,
+        per: Per::Mb,
     },
     Case {
         name: "inventory JSON, indented (rollout)",
         unit: 100,
         generate: |n| inventory(n, true),
         run: read_inventory,
-        args: &[
-            "rollout",
-            "--deps",
-            SEED,
-            "--cluster",
-            "{0}",
-            "--to",
-            "latest",
-            "--format",
-            "json",
-        ],
+        args: ROLLOUT,
         codes: &[0],
         reader: None,
+        per: Per::Mb,
     },
     Case {
         name: "NPM text (npm --format json)",
@@ -216,6 +227,7 @@ const CASES: &[Case] = &[
         args: &["npm", "{0}", "--format", "json"],
         codes: &[0],
         reader: Some(read_npm),
+        per: Per::Mb,
     },
     Case {
         name: "NPM XML, one line (npm, text)",
@@ -225,6 +237,7 @@ const CASES: &[Case] = &[
         args: &["npm", "{0}"],
         codes: &[0],
         reader: Some(read_npm),
+        per: Per::Mb,
     },
     Case {
         name: "lint (lint --format json)",
@@ -234,6 +247,7 @@ const CASES: &[Case] = &[
         args: &["lint", "{0}", "--format", "json"],
         codes: &[0, 1],
         reader: None,
+        per: Per::Mb,
     },
     Case {
         name: "lint, one-line flow style (lint --format json)",
@@ -243,6 +257,7 @@ const CASES: &[Case] = &[
         args: &["lint", "{0}", "--format", "json"],
         codes: &[0, 1],
         reader: None,
+        per: Per::Mb,
     },
     Case {
         name: "diff (diff --format json)",
@@ -253,6 +268,7 @@ const CASES: &[Case] = &[
         args: &["diff", "{0}", "{1}", "--format", "json"],
         codes: &[0],
         reader: None,
+        per: Per::MillionPairs,
     },
 ];
 
@@ -260,6 +276,8 @@ const CASES: &[Case] = &[
 struct Row {
     scale: usize,
     bytes: usize,
+    /// Units of work (see [`Per`]).
+    work: f64,
     per_run: Duration,
     peak_rss: u64,
     /// Peak RSS of the reader alone (input included), when the case has one.
@@ -267,8 +285,8 @@ struct Row {
 }
 
 impl Row {
-    fn secs_per_mb(&self) -> f64 {
-        self.per_run.as_secs_f64() / (self.bytes as f64 / MIB as f64)
+    fn secs_per_unit(&self) -> f64 {
+        self.per_run.as_secs_f64() / self.work
     }
 }
 
@@ -391,9 +409,17 @@ fn row(case: &Case, s: &Sized, per_run: Duration) -> Row {
         assert_eq!(r.code, Some(0), "{}", String::from_utf8_lossy(&r.stderr));
         r.peak_rss_kib * 1024
     });
+    let work = match case.per {
+        Per::Mb => bytes as f64 / MIB as f64,
+        Per::MillionPairs => {
+            let versions = (case.unit * scale) as f64;
+            versions * versions / 1e6
+        }
+    };
     Row {
         scale,
         bytes,
+        work,
         per_run,
         peak_rss: m.peak_rss_kib * 1024,
         reader_rss,
@@ -430,7 +456,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let mut table = format!(
-        "| input (command) | size | MB | time per run | time per MB | ratio to 1× | peak RSS, command (MiB) | peak RSS, reader alone (MiB) | reader bound: 4× input + 32 (MiB) |\n\
+        "| input (command) | size | MB | time per run | time per MB (diff: per million version pairs) | ratio to 1× | peak RSS, command (MiB) | peak RSS, reader alone (MiB) | reader bound: 4× input + 32 (MiB) |\n\
          | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
     );
     let mut failures = Vec::new();
@@ -455,7 +481,7 @@ fn main() {
             let sizes = [&first, &pair[0]];
             let measured = measure(case, &sizes);
             let [base, big] = <[Row; 2]>::try_from(measured).ok().expect("two rows");
-            let ratio = big.secs_per_mb() / base.secs_per_mb();
+            let ratio = big.secs_per_unit() / base.secs_per_unit();
             if rows.is_empty() {
                 rows.push((base, 1.0));
             }
@@ -465,12 +491,16 @@ fn main() {
             let ratio = *ratio;
             let bound = 4 * r.bytes as u64 + 32 * MIB;
             let line = format!(
-                "| {} | {}× | {} | {:.2?} | {:.3} s | {ratio:.2} | {} | {} | {} |\n",
+                "| {} | {}× | {} | {:.2?} | {:.3} s{} | {ratio:.2} | {} | {} | {} |\n",
                 case.name,
                 r.scale,
                 mb(r.bytes as u64),
                 r.per_run,
-                r.secs_per_mb(),
+                r.secs_per_unit(),
+                match case.per {
+                    Per::Mb => "",
+                    Per::MillionPairs => " per M pairs",
+                },
                 mb(r.peak_rss),
                 r.reader_rss.map_or("".into(), mb),
                 r.reader_rss.map_or("".into(), |_| mb(bound)),
@@ -480,7 +510,7 @@ fn main() {
             table.push_str(&line);
             if r.scale != 1 && ratio > MAX_RATIO {
                 failures.push(format!(
-                    "{}: time per MB at {}× is {ratio:.2}× that at 1× (> {MAX_RATIO}): grows faster than the input",
+                    "{}: time per unit at {}× is {ratio:.2}× that at 1× (> {MAX_RATIO}): grows faster than the input",
                     case.name, r.scale
                 ));
             }
