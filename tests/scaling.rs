@@ -455,9 +455,9 @@ fn main() {
     rss::self_check();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let mut table = format!(
+    let mut table = String::from(
         "| input (command) | size | MB | time per run | time per MB (diff: per million version pairs) | ratio to 1× | peak RSS, command (MiB) | peak RSS, reader alone (MiB) | reader bound: 4× input + 32 (MiB) |\n\
-         | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+         | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     let mut failures = Vec::new();
     for case in CASES {
