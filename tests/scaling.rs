@@ -34,6 +34,18 @@ const MIB: u64 = 1024 * 1024;
 const MAX_RATIO: f64 = 2.0;
 /// Peak RSS bound for every command on any accepted input.
 const MAX_RSS: u64 = 256 * MIB;
+/// Cases that hold the same data in two shapes, which must load within [`MAX_RATIO`] of each
+/// other's time.
+const SAME_DATA: &[(&str, &str)] = &[
+    (
+        "dependency YAML, block style (plan)",
+        "dependency YAML, one-line flow style (plan)",
+    ),
+    (
+        "inventory JSON, compact (rollout)",
+        "inventory JSON, indented (rollout)",
+    ),
+];
 /// Samples per size; the median is kept.
 const SAMPLES: usize = 5;
 /// Each sample repeats the operation until it lasts at least this long.
@@ -290,24 +302,26 @@ impl Row {
     }
 }
 
-/// CPU time (user + system) this thread has used. The operations timed are single-threaded, and
-/// CPU time, unlike wall time, does not count the time other jobs on a shared machine hold the
-/// cores, so the ratios stay meaningful under load.
+/// CPU time this thread has used (`CLOCK_THREAD_CPUTIME_ID`, nanoseconds, exact at the call:
+/// `getrusage(RUSAGE_THREAD)` advances only at scheduler ticks). The operations timed are
+/// single-threaded, and CPU time, unlike wall time, does not count the time other jobs on a shared
+/// machine hold the cores, so the ratios stay meaningful under load.
 fn cpu_time() -> Duration {
-    use nix::sys::resource::{UsageWho, getrusage};
-    let u = getrusage(UsageWho::RUSAGE_THREAD).expect("getrusage");
-    let d = |t: nix::sys::time::TimeVal| {
-        Duration::new(t.tv_sec().max(0) as u64, (t.tv_usec().max(0) as u32) * 1000)
-    };
-    d(u.user_time()) + d(u.system_time())
+    use nix::time::{ClockId, clock_gettime};
+    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).expect("clock_gettime");
+    Duration::new(t.tv_sec().max(0) as u64, t.tv_nsec().max(0) as u32)
 }
 
-/// Repetitions of `f` that last about [`SAMPLE_TIME`].
+/// Repetitions of `f` that last about [`SAMPLE_TIME`], from runs that last at least 1 ms in all.
 fn calibrate(f: impl Fn()) -> u32 {
     let started = cpu_time();
-    f();
-    let once = (cpu_time() - started).max(Duration::from_micros(1));
-    (SAMPLE_TIME.as_secs_f64() / once.as_secs_f64())
+    let mut runs = 0u32;
+    while runs == 0 || cpu_time() - started < Duration::from_millis(1) {
+        f();
+        runs += 1;
+    }
+    let once = (cpu_time() - started) / runs;
+    (SAMPLE_TIME.as_secs_f64() / once.as_secs_f64().max(1e-9))
         .ceil()
         .max(1.0) as u32
 }
@@ -460,6 +474,7 @@ fn main() {
          | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     let mut failures = Vec::new();
+    let mut measured: Vec<(&str, Vec<(usize, Duration)>)> = Vec::new();
     for case in CASES {
         // Each larger size is timed in the same rounds as 1× (its ratio is to that 1×), and only
         // while the previous one stayed linear: a path already found to grow faster than its
@@ -537,6 +552,29 @@ fn main() {
         for line in skipped {
             print!("{line}");
             table.push_str(&line);
+        }
+        measured.push((
+            case.name,
+            rows.iter().map(|(r, _)| (r.scale, r.per_run)).collect(),
+        ));
+    }
+    // The same data in two shapes loads within 2x of each other's time.
+    for (a, b) in SAME_DATA {
+        let times = |name: &str| {
+            measured
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default()
+        };
+        for ((scale, ta), (_, tb)) in times(a).into_iter().zip(times(b)) {
+            let ratio = ta.max(tb).as_secs_f64() / ta.min(tb).as_secs_f64();
+            println!("{a} / {b} at {scale}×: {ratio:.2}");
+            if ratio > MAX_RATIO {
+                failures.push(format!(
+                    "{a} and {b} at {scale}×: one takes {ratio:.2}× the other's time (> {MAX_RATIO})"
+                ));
+            }
         }
     }
     let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
