@@ -175,6 +175,10 @@ struct LineIndex<'a> {
     /// On a non-ASCII line: the character column and byte offset last reached.
     char_col: usize,
     char_byte: usize,
+    /// Where [`parse`] inserted `--- ` (at the start of the line of a top-level flow collection,
+    /// after a leading byte-order mark): (line, column), so that the parser's columns on that
+    /// line are mapped back to the source's.
+    inserted: Option<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -188,13 +192,20 @@ impl<'a> LineIndex<'a> {
             ascii: true,
             char_col: 0,
             char_byte: 0,
+            inserted: None,
         };
         index.enter(0);
         index
     }
 
-    /// Puts the cursor at the start of the line that starts at byte `start`.
+    /// Puts the cursor at the start of the line that starts at byte `start`. A byte-order mark
+    /// that starts the source is not a column: the parser skips it.
     fn enter(&mut self, start: usize) {
+        let start = if start == 0 && self.src.starts_with("\u{feff}".as_bytes()) {
+            3
+        } else {
+            start
+        };
         let rest = self.src.get(start..).unwrap_or_default();
         let len = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
         self.start = start;
@@ -237,6 +248,12 @@ impl<'a> LineIndex<'a> {
     /// the end of its line stands for the line's end; a line past the end of the source for the
     /// source's end.
     fn position(&mut self, line: usize, col: usize) -> Position {
+        let col = match self.inserted {
+            Some((l, c)) if l == line.max(1) && col >= c => {
+                col.saturating_sub(DOC_START.len()).max(c)
+            }
+            _ => col,
+        };
         let target = line.max(1);
         while self.line > target && self.prev_line() {}
         while self.line < target && self.next_line() {}
@@ -314,7 +331,28 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
         });
     }
     let mut index = LineIndex::new(src);
-    let mut parser = Parser::new_from_str(src);
+    // A document that is one flow collection (`[...]`, `{...}`: JSON, or YAML written on one line)
+    // is read as `--- [...]`. Without the explicit start the parser holds the collection's first
+    // token as a possible implicit key (`[...]: value`) until the collection closes, and buffers
+    // every token of it meanwhile: 1.9 MB on one line took 104 MiB instead of 38. After `---` no
+    // implicit key may start on that line, and nothing else changes for the documents we read (a
+    // flow collection used as a top-level key is invalid in every format here). Positions are
+    // mapped back to the source (`LineIndex::inserted`).
+    let with_start;
+    let text = match top_level_flow_start(src) {
+        Some((at, line)) => {
+            index.inserted = Some((line, 0));
+            with_start = [
+                src.get(..at).unwrap_or_default(),
+                DOC_START,
+                src.get(at..).unwrap_or_default(),
+            ]
+            .concat();
+            with_start.as_str()
+        }
+        None => src,
+    };
+    let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
     // Node counts of the frames under construction, to price anchors for alias expansion.
@@ -485,6 +523,43 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
     Ok(root)
 }
 
+/// The explicit document start [`parse`] inserts before a top-level flow collection.
+const DOC_START: &str = "--- ";
+
+/// Where to insert [`DOC_START`] when the document's first token opens a flow collection (`[` or
+/// `{`) and nothing but a byte-order mark, blanks, line breaks and comments comes before it: the
+/// byte offset of the start of that token's line (a document marker must start its line) and the
+/// parser's line number (1-based).
+fn top_level_flow_start(src: &str) -> Option<(usize, usize)> {
+    let mut line = 1;
+    let mut line_start = 0;
+    let mut chars = src.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '[' | '{' => return Some((line_start, line)),
+            // A byte-order mark may only come first, before the marker we insert.
+            '\u{feff}' if i == 0 => line_start = c.len_utf8(),
+            ' ' | '\t' => {}
+            '\r' | '\n' => {
+                let mut end = i + 1;
+                if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                    chars.next();
+                    end += 1;
+                }
+                line += 1;
+                line_start = end;
+            }
+            '#' => {
+                while chars.peek().is_some_and(|&(_, n)| n != '\n' && n != '\r') {
+                    chars.next();
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Counts `n` more nodes in the document, failing past [`limits::MAX_YAML_NODES`].
 fn add_nodes(total: &mut usize, n: usize, span: Span) -> Result<(), YamlError> {
     *total = total.saturating_add(n);
@@ -633,6 +708,40 @@ mod tests {
         assert_eq!(&src[last.offset..last.offset + 1], "a");
         assert_eq!(last.column, 1 + 3 * (n - 1) + 1);
         assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn top_level_flow_collections_keep_their_positions() {
+        for src in [
+            "[{version: 4.1, can_be_upgraded_to: [版本, x]}]\n",
+            "# comment\r\n  {a: [1, 2], b: 版本}",
+            "\u{feff}{\"nodes\": [{\"name\": \"n1\"}]}\n",
+        ] {
+            let root = parse(src).unwrap().unwrap();
+            let mut stack = vec![&root];
+            while let Some(n) = stack.pop() {
+                match &n.value {
+                    Value::Scalar(s) => {
+                        let at = n.span.start.offset;
+                        let quoted = usize::from(s.style == ScalarStyle::DoubleQuoted);
+                        let text = &src[at + quoted..at + quoted + s.text.len()];
+                        assert_eq!(text, s.text, "{src:?}: {:?}", n.span);
+                    }
+                    Value::Sequence(items) => stack.extend(items),
+                    Value::Mapping(entries) => {
+                        stack.extend(entries.iter().flat_map(|(k, v)| [k, v]))
+                    }
+                }
+            }
+        }
+        // Errors on the collection's line point into the source, not into the inserted `--- `.
+        let err = parse("  [a, bb}").unwrap_err();
+        let p = err.position.expect("a position");
+        assert_eq!((p.line, p.column, p.offset), (1, 9, 8), "{err:?}");
+        // Not a flow collection first: read as it is.
+        assert!(top_level_flow_start("- [a]\n").is_none());
+        assert!(top_level_flow_start("--- [a]\n").is_none());
+        assert_eq!(top_level_flow_start("# c\n\r\n  {a: 1}"), Some((6, 3)));
     }
 
     #[test]
