@@ -75,10 +75,11 @@ pub fn require(tools: &[&str], check: &str) -> bool {
     packages.sort_unstable();
     packages.dedup();
     panic!(
-        "{check} needs {} which is not installed.\n\
+        "{check} needs {} which {} not installed.\n\
          Install it:  sudo apt-get install -y {}\n\
          (or skip these checks on purpose: {SKIP_VAR}={} cargo test --release)",
         missing.join(", "),
+        if missing.len() == 1 { "is" } else { "are" },
         packages.join(" "),
         packages.join(","),
     );
