@@ -80,8 +80,8 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
         (format!("a {n}-version chain (node limit)"), chain(n, false)),
         (format!("a {n}-version cycle"), chain(n, true)),
         (
-            "5,000 versions, one-line flow style".into(),
-            synth::generate_flow(&synth::SynthSpec::new(5_000)).into_bytes(),
+            "2,000 versions, one-line flow style".into(),
+            synth::generate_flow(&synth::SynthSpec::new(2_000)).into_bytes(),
         ),
     ];
     deps.extend(yaml_nesting());
