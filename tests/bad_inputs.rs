@@ -3,19 +3,22 @@
 //! end with the documented exit code and error, never a panic (exit 101) or a signal, never output
 //! on stdout next to an error, within 64 MiB of peak memory and a few seconds.
 //!
-//! Peak memory is the child's maximum resident set size as GNU time reports it
-//! (`/usr/bin/time -f %M`, Debian package `time`, which `.ci/run` installs): it measures exactly the
-//! one process, needs no unsafe code or extra crate in the tests, and is read after the child has
-//! exited, so it cannot race.
+//! Peak memory is the child's maximum resident set size, measured in-process by a probe
+//! (`tests/common/rss.rs`: `getrusage(RUSAGE_CHILDREN)` in a small process whose only child is
+//! the command), exactly and without GNU time, so these tests need no external tool.
 
+mod common;
+
+use common::rss;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
+
+rss_probe!();
 
 const DIR: &str = "tests/fixtures/bad";
 const SEED: &str = "data/seed-oceanbase-ce-4.2.1.1.yml";
 const NPM_OK: &str = "tests/fixtures/npm/valid/v01-dataontap-7.3.2-eq.txt";
-const TIME: &str = "/usr/bin/time";
 const GOOD_RPM: &str =
     "tests/fixtures/rpm/oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.xz.rpm";
 /// The memory budget of the issue: 64 MiB of peak resident memory per run.
@@ -268,38 +271,24 @@ struct Run {
     wall: Duration,
 }
 
-fn run(cmd: Cmd, input: &Path, out: &Path, rss_file: &Path) -> Run {
-    let args: Vec<String> = cmd
+fn run(cmd: Cmd, input: &Path, out: &Path) -> Run {
+    let args: Vec<OsString> = cmd
         .args()
         .iter()
         .map(|a| match *a {
-            "{}" => input.display().to_string(),
-            "{out}" => out.display().to_string(),
-            other => other.to_string(),
+            "{}" => input.as_os_str().to_owned(),
+            "{out}" => out.as_os_str().to_owned(),
+            other => other.into(),
         })
         .collect();
     let start = Instant::now();
-    let output = Command::new(TIME)
-        .args(["-f", "%M", "-o"])
-        .arg(rss_file)
-        .arg(env!("CARGO_BIN_EXE_upgrade-planner"))
-        .args(&args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run /usr/bin/time");
+    let m = rss::measure(Path::new(env!("CARGO_BIN_EXE_upgrade-planner")), &args, &[]);
     let wall = start.elapsed();
-    let report = std::fs::read_to_string(rss_file).unwrap();
-    // GNU time writes "Command exited with non-zero status N" before the number when N != 0.
-    let rss_kib = report
-        .lines()
-        .filter_map(|l| l.trim().parse().ok())
-        .next_back()
-        .unwrap_or_else(|| panic!("no RSS in {report:?}"));
     Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        rss_kib,
+        code: m.code,
+        stdout: String::from_utf8_lossy(&m.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&m.stderr).into_owned(),
+        rss_kib: m.peak_rss_kib,
         wall,
     }
 }
@@ -376,10 +365,6 @@ fn check(cmd: Cmd, expect: Expect, r: &Run, out: &Path) -> Result<(), String> {
 
 #[test]
 fn every_bad_input_fails_cleanly_in_bounded_memory() {
-    assert!(
-        Path::new(TIME).is_file(),
-        "{TIME} is missing: install the Debian package `time` (.ci/run does)"
-    );
     let tmp = tempfile::tempdir().unwrap();
     let big = generated(tmp.path());
     let mut failures = Vec::new();
@@ -392,7 +377,7 @@ fn every_bad_input_fails_cleanly_in_bounded_memory() {
             .unwrap_or_else(|| Path::new(DIR).join(name));
         assert!(input.is_file(), "no input {}", input.display());
         let out = tmp.path().join(format!("out-{i}"));
-        let r = run(cmd, &input, &out, &tmp.path().join("rss"));
+        let r = run(cmd, &input, &out);
         if r.rss_kib > peak.0 {
             peak = (r.rss_kib, name);
         }

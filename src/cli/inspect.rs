@@ -1,9 +1,7 @@
 //! `upgrade-planner inspect`: what each RPM package is, whether it is intact, and which upgrade
 //! routes it carries.
 
-use super::{
-    EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, note_write_failure, print_err, print_out,
-};
+use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_json, print_out};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use upgrade_planner::limits;
@@ -113,22 +111,6 @@ enum JsonItem<'a> {
     Error(serde_json::Value),
 }
 
-/// Pretty JSON straight to stdout, byte for byte what `print_json` prints, without building the
-/// whole text first (hundreds of packages make hundreds of kilobytes), going through a
-/// `serde_json::Value`, or scanning the text for terminal escapes (JSON has none to strip).
-fn write_json(value: &impl serde::Serialize) {
-    use std::io::Write;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let written = serde_json::to_writer_pretty(&mut out, value)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
-    if let Err(e) = written {
-        note_write_failure(&e);
-    }
-}
-
 pub fn run(args: InspectArgs) -> u8 {
     let trust = match args.trust.policy(
         match args.format {
@@ -170,8 +152,8 @@ pub fn run(args: InspectArgs) -> u8 {
                 })
                 .collect();
             match items.as_slice() {
-                [one] => write_json(one),
-                all => write_json(&all),
+                [one] => print_json(one),
+                all => print_json(&all),
             }
         }
         InspectFormat::Text => {

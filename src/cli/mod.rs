@@ -191,10 +191,18 @@ pub fn print_err(text: &str) {
 
 /// Prints a JSON value on one line of stdout, followed by a newline... pretty-printed for people
 /// who pipe it to a pager; programs parse either.
+///
+/// The document is serialised straight to stdout (buffered), never held whole in memory: a large
+/// document costs its writing, not a second copy. JSON escapes every control character, so
+/// nothing in it can drive a terminal.
 pub fn print_json(value: &impl serde::Serialize) {
-    match serde_json::to_string_pretty(value) {
-        Ok(s) => print_out(&(s + "\n")),
-        Err(e) => print_err(&format!("error: cannot serialise the result: {e}")),
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let result = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    if let Err(e) = result {
+        note_write_failure(&e);
     }
 }
 

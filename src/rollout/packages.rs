@@ -146,7 +146,7 @@ impl RpmDirectory {
             match result {
                 Ok(record) => out.packages.push(CandidatePackage {
                     digests_ok: record.first_mismatch().is_none(),
-                                        epoch: record.epoch,
+                    epoch: record.epoch,
                     size: Some(record.file_size),
                     compsig: compsig_beside(path),
                     refused: record

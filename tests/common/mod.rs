@@ -5,6 +5,7 @@
 
 pub mod external;
 pub mod rpm_edit;
+pub mod rss;
 pub mod signing;
 
 /// Runs the real binary from the crate root with `NO_COLOR`: (stdout, exit code).
