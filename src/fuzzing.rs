@@ -116,6 +116,16 @@ pub fn lint(data: &[u8]) {
     crate::lint::fuzz_entry(data);
 }
 
+/// Differential: whenever the hand-written fast YAML reader (`yaml::fast`) reads bytes, its tree
+/// must be exactly the one saphyr-parser's events give (same nodes, texts, styles and spans);
+/// panics on any difference.
+pub fn yaml_fast(data: &[u8]) {
+    let Ok(src) = std::str::from_utf8(data) else {
+        return;
+    };
+    crate::yaml::check_fast_path(src);
+}
+
 /// A fuzz entry point: takes any bytes, returns normally, panics only on a bug.
 pub type Entry = fn(&[u8]);
 
@@ -132,4 +142,5 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("inventory", inventory),
     ("lint", lint),
     ("firmware", firmware),
+    ("yaml_fast", yaml_fast),
 ];
