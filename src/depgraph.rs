@@ -10,7 +10,7 @@
 use crate::diagnostic::{Diagnostic, Span};
 use crate::limits;
 use crate::planner::search::RouteIndex;
-use crate::version::{Version, VersionScheme};
+use crate::version::{Version, VersionKey, VersionScheme};
 use crate::yaml::{self, Node, Scalar, ScalarStyle, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -202,22 +202,36 @@ impl Document {
                     ),
             );
         }
-        let scheme = scheme.unwrap_or_else(|| {
-            let mut texts = Vec::new();
-            collect_version_texts(&items, &mut texts);
-            VersionScheme::detect(texts.iter().copied())
-        });
+        // `checked`: every `version` and `can_be_upgraded_to` text is already known to be valid
+        // (detection found them all valid OceanBase versions, the common case), so they are not
+        // checked again entry by entry.
+        let (scheme, checked) = match scheme {
+            Some(scheme) => (scheme, false),
+            None => {
+                let mut texts = Vec::new();
+                collect_version_texts(&items, &mut texts);
+                if texts
+                    .iter()
+                    .all(|t| Version::validate(t, VersionScheme::OceanBase).is_ok())
+                {
+                    (VersionScheme::OceanBase, true)
+                } else {
+                    (VersionScheme::detect(texts.iter().copied()), false)
+                }
+            }
+        };
         let mut entries = Vec::with_capacity(items.len());
         let mut unknown_seen = foldhash::HashMap::default();
         for item in items {
-            if let Some(entry) = read_entry(item, scheme, &mut unknown_seen, &mut diags) {
+            if let Some(entry) = read_entry(item, scheme, checked, &mut unknown_seen, &mut diags) {
                 entries.push(entry);
             }
         }
         // Duplicate versions: the second occurrence, pointing at the first.
-        let mut seen: foldhash::HashMap<Version, Span> = foldhash::HashMap::default();
+        let mut seen: foldhash::HashMap<VersionKey, Span> = foldhash::HashMap::default();
+        seen.reserve(entries.len());
         for entry in &entries {
-            let Ok(v) = Version::parse(&entry.version.text, scheme) else {
+            let Ok(v) = Version::key_of(&entry.version.text, scheme) else {
                 continue;
             };
             if let Some(first) = seen.get(&v) {
@@ -311,6 +325,7 @@ impl SeenKeys<'_> {
 fn read_entry(
     item: Node,
     scheme: VersionScheme,
+    checked: bool,
     unknown_seen: &mut foldhash::HashMap<String, Span>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Entry> {
@@ -369,7 +384,9 @@ fn read_entry(
                 match scalar_of(v).filter(|s| !s.is_null()) {
                     Some(s) => {
                         let sv = source_version(s, v_span);
-                        check_version(&sv, scheme, "version", diags);
+                        if !checked {
+                            check_version(&sv, scheme, "version", diags);
+                        }
                         version = Some(sv);
                     }
                     None => diags.push(Diagnostic::error(
@@ -381,7 +398,7 @@ fn read_entry(
             }
             "can_be_upgraded_to" => {
                 seen_keys.known(key_text, k.span);
-                upgrades_to = read_version_list(v, scheme, "can_be_upgraded_to", diags);
+                upgrades_to = read_version_list(v, scheme, checked, "can_be_upgraded_to", diags);
             }
             "deprecated" => {
                 seen_keys.known(key_text, k.span);
@@ -487,9 +504,11 @@ fn check_version(
     }
 }
 
+/// Reads a list of versions; `checked`: its texts are known to be valid already.
 fn read_version_list(
     v: Node,
     scheme: VersionScheme,
+    checked: bool,
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<SourceVersion> {
@@ -503,7 +522,9 @@ fn read_version_list(
                 match scalar_of(n).filter(|s| !s.is_null()) {
                     Some(s) => {
                         let sv = source_version(s, n_span);
-                        check_version(&sv, scheme, what, diags);
+                        if !checked {
+                            check_version(&sv, scheme, what, diags);
+                        }
                         out.push(sv);
                     }
                     None => diags.push(Diagnostic::error(
@@ -603,13 +624,13 @@ fn read_rfb(
                     Some("when_come_from") => {
                         come_from = Some((
                             val.span,
-                            read_version_list(val, scheme, "when_come_from", diags),
+                            read_version_list(val, scheme, false, "when_come_from", diags),
                         ));
                     }
                     Some("when_upgraded_to") => {
                         upgraded_to = Some((
                             val.span,
-                            read_version_list(val, scheme, "when_upgraded_to", diags),
+                            read_version_list(val, scheme, false, "when_upgraded_to", diags),
                         ));
                     }
                     other => {

@@ -193,6 +193,10 @@ enum Key {
     SemVer(semver::Version),
 }
 
+/// A version's parsed form alone (see [`Version::key_of`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct VersionKey(Key);
+
 /// Reads the OceanBase form (`A.B.C.D` or `A.B.C.D-BUILD`) with a byte loop (no allocation for a
 /// real version); the error is the reason, checked in the order users see them: the build first,
 /// then each component.
@@ -291,6 +295,12 @@ impl Version {
     /// version).
     pub fn validate(text: &str, scheme: VersionScheme) -> Result<(), VersionError> {
         parse_key(text, scheme).map(|_| ())
+    }
+
+    /// The parsed form of `text` without the text: two keys are equal exactly when the versions
+    /// are (`4.01` and `4.1`), so versions can be told apart without copying their text.
+    pub(crate) fn key_of(text: &str, scheme: VersionScheme) -> Result<VersionKey, VersionError> {
+        parse_key(text, scheme).map(VersionKey)
     }
 
     /// The version exactly as written in the source.
