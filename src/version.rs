@@ -626,8 +626,10 @@ mod tests {
                 let t = s.trim_start_matches('0');
                 (t.len(), t.to_string())
             }
+            /// A component as (significant digits, digits): ordered as the numbers are.
+            type Digits = (usize, String);
             // (components, build) as comparable digit strings.
-            fn reference(s: &str) -> (Vec<(usize, String)>, Option<(usize, String)>) {
+            fn reference(s: &str) -> (Vec<Digits>, Option<Digits>) {
                 let (base, build) = match s.split_once('-') {
                     Some((b, n)) => (b, Some(num(n))),
                     None => (s, None),

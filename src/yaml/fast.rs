@@ -721,7 +721,7 @@ impl<'a> Reader<'a> {
             // blanks or a comment can end left of an open collection's entries).
             let end = self.pos(len);
             while let Some(f) = self.frames.last() {
-                if f.flow || f.indentless || f.indent + 1 <= end.column {
+                if f.flow || f.indentless || f.indent < end.column {
                     break;
                 }
                 self.close(end)?;
@@ -899,7 +899,7 @@ mod tests {
                     // Re-indent the line holding `at` by -2..+2 spaces.
                     let start = s[..at].rfind('\n').map_or(0, |i| i + 1);
                     match arg % 4 {
-                        0 => s.insert_str(start, " "),
+                        0 => s.insert(start, ' '),
                         1 => s.insert_str(start, "  "),
                         _ if s[start..].starts_with(' ') => {
                             s.remove(start);
