@@ -718,10 +718,11 @@ impl<'a> Reader<'a> {
         if !self.bytes.ends_with(b"\n") && len > 0 {
             // The last line has no line break: saphyr first closes, at the end of the input,
             // the block collections indented deeper than the column it ends at (only a line of
-            // blanks or a comment can end left of an open collection's entries).
+            // blanks or a comment can end left of an open collection's entries); an indentless
+            // sequence closes with its mapping, whose indentation it has.
             let end = self.pos(len);
             while let Some(f) = self.frames.last() {
-                if f.flow || f.indentless || f.indent < end.column {
+                if f.flow || f.indent < end.column {
                     break;
                 }
                 self.close(end)?;
@@ -771,6 +772,27 @@ mod tests {
         ] {
             assert!(check_fast_path(&generate(&spec)), "{spec:?}");
             assert!(check_fast_path(&generate_flow(&spec)), "{spec:?}");
+        }
+    }
+
+    #[test]
+    fn position_quirks_agree_with_saphyr() {
+        for src in [
+            // A missing value sits at its `:`.
+            "x:",
+            "x:\n",
+            "- a:\n- b: # c\n",
+            // A last line of blanks without a line break closes the deeper collections at the
+            // end of the input, an indentless sequence with its mapping (found by the fuzzer).
+            "nodes:\n  - a:\n  ",
+            "a:\n  b:\n  - c\n ",
+            "a:\n  b:\n  - c\n  ",
+            "a:\n  b:\n  Y  c: \n  Y Y  c: \n  #c1.5'\n  -  Y  c: \n ",
+            // One flow collection as the whole document.
+            "[a, {b: c}]  # d\n\n",
+            "# x\n{a: [b]}",
+        ] {
+            assert!(check_fast_path(src), "{src:?} left the fast path");
         }
     }
 
