@@ -667,6 +667,13 @@ impl<'a> Reader<'a> {
                             c @ (b',' | b']' | b'}' | b':') => break c,
                             b' ' => i += 1,
                             b'\n' | b'#' | b'[' | b'{' | b'"' | b'\'' => return None,
+                            // saphyr reads ` -` before a flow indicator as a new scalar
+                            // starting with `-` (an error; found by the fuzzer).
+                            b'-' if self.at(i.wrapping_sub(1)) == b' '
+                                && matches!(self.at(i + 1), b',' | b'[' | b']' | b'{' | b'}') =>
+                            {
+                                return None;
+                            }
                             _ => {
                                 i += 1;
                                 end = i;
@@ -777,6 +784,9 @@ mod tests {
 
     #[test]
     fn position_quirks_agree_with_saphyr() {
+        for src in ["- {a: b -}", "- [a -]", "  - {name: n0- -}"] {
+            assert!(!check_fast_path(src), "{src:?} is left to saphyr");
+        }
         for src in [
             // A missing value sits at its `:`.
             "x:",
@@ -788,6 +798,9 @@ mod tests {
             "a:\n  b:\n  - c\n ",
             "a:\n  b:\n  - c\n  ",
             "a:\n  b:\n  Y  c: \n  Y Y  c: \n  #c1.5'\n  -  Y  c: \n ",
+            // Inside a flow collection, a plain scalar may hold `- ` but not ` -` before an
+            // indicator (saphyr: an error; found by the fuzzer).
+            "- {a: b- c}",
             // One flow collection as the whole document.
             "[a, {b: c}]  # d\n\n",
             "# x\n{a: [b]}",
