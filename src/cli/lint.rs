@@ -37,7 +37,10 @@ pub enum Deny {
 #[command(after_help = "Examples:\n  \
     upgrade-planner lint data/oceanbase-master.yml\n  \
     upgrade-planner lint --format github --deny warning deps/*.yml\n  \
-    upgrade-planner lint --format sarif deps.yml > lint.sarif\n\n\
+    upgrade-planner lint --format sarif deps.yml > lint.sarif\n  \
+    upgrade-planner lint deps.yml --risks risks/\n\n\
+    With --risks, the risks file(s) are checked too, against the one dependency FILE (rules in\n\
+    docs/lint.md), each file a report of its own.\n\n\
     Exit codes: 0 no finding reaches the --deny level; 1 some finding does;\n\
     2 a file cannot be read (or a usage error).")]
 pub struct LintArgs {
@@ -53,6 +56,10 @@ pub struct LintArgs {
     /// Version scheme of the files (default: detected per file).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    /// Also check known risks (a risks file or a directory of them) against the dependency
+    /// FILE (give exactly one FILE).
+    #[arg(long, value_name = "PATH")]
+    risks: Option<PathBuf>,
 }
 
 pub fn run(args: LintArgs) -> u8 {
@@ -63,6 +70,35 @@ pub fn run(args: LintArgs) -> u8 {
             Ok(r) => reports.push(r),
             Err(e) => unreadable.push(ReadFailure {
                 file: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    if let Some(risks) = &args.risks {
+        let [deps] = args.files.as_slice() else {
+            let machine = matches!(args.format, LintFormat::Json | LintFormat::Sarif);
+            let message =
+                "--risks checks the risks against one dependency file: give exactly one FILE";
+            let format = if machine {
+                super::Format::Json
+            } else {
+                super::Format::Text
+            };
+            return super::fail(
+                format,
+                upgrade_planner::lint::LINT_SCHEMA,
+                "usage",
+                message,
+                None,
+                EXIT_INPUT,
+            );
+        };
+        // The graph rules need a valid dependency file; without one only the file rules run.
+        let graph = upgrade_planner::DepGraph::from_path(deps, args.scheme).ok();
+        match upgrade_planner::risks::lint::lint_path(risks, graph.as_ref()) {
+            Ok(more) => reports.extend(more),
+            Err(e) => unreadable.push(ReadFailure {
+                file: risks.display().to_string(),
                 message: e.to_string(),
             }),
         }

@@ -14,6 +14,7 @@ mod inspect;
 mod lint;
 mod npm;
 mod plan;
+mod risks;
 mod rollout;
 mod targets;
 

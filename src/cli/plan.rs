@@ -22,15 +22,19 @@ use upgrade_planner::{npm, render};
     upgrade-planner plan --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --to latest\n  \
     upgrade-planner plan --deps deps.yml --from 4.1.0.0 --to latest --format json\n  \
     upgrade-planner plan --package oceanbase-ce-4.2.1.1-1.el7.x86_64.rpm --from 4.1.0.0\n  \
-    upgrade-planner plan --deps data/ontap-example.yml --from-npm a.txt --to-npm b.xml\n\n\
+    upgrade-planner plan --deps data/ontap-example.yml --from-npm a.txt --to-npm b.xml\n  \
+    upgrade-planner plan --deps deps.yml --from 4.2.1.0 --to latest --risks risks/ --facts facts.yml\n  \
+    upgrade-planner plan --deps deps.yml --from 4.2.1.0 --to 4.2.1.1 --risks risks.yml \\\n      \
+    --accept-risk PurgeRebuildCorruption\n\n\
     Exit codes:\n  \
     0  planned\n  \
-    1  refused: unknown_start, unknown_target, deprecated_target, no_route;\n     \
+    1  refused: unknown_start, unknown_target, deprecated_target, no_route,\n     \
+    not_recommended (with --risks: only routes a known risk applies to);\n     \
     with --package also digest_mismatch, no_upgrade_deps, corrupt_payload;\n     \
     with --from-npm also not_ontap, mode_mismatch, unplaceable_release\n  \
     2  usage, invalid_document, search_limit; with --package also unreadable, not_rpm,\n     \
     truncated, malformed, unsupported_compressor, invalid_upgrade_deps; with --from-npm\n     \
-    also invalid_metadata, wrong_scheme; with --firmware-inventory also\n     invalid_firmware_inventory\n\n\
+    also invalid_metadata, wrong_scheme; with --firmware-inventory also\n     invalid_firmware_inventory; with --risks also invalid_risks, unknown_risk,\n     invalid_facts\n\n\
     The JSON error kinds are listed in full in the README (plan section).")]
 pub struct PlanArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
@@ -53,7 +57,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "VERSION|latest", required_unless_present_any = ["package", "to_npm", "from_npm"])]
     to: Option<Target>,
     /// NetApp NPM metadata (text or ZAPI XML) of the installed system: start at its ONTAP release.
-    #[arg(long, value_name = "FILE", requires_all = ["to_npm", "deps"], conflicts_with_all = ["from", "to", "package"])]
+    #[arg(long, value_name = "FILE", requires_all = ["to_npm", "deps"], conflicts_with_all = ["from", "to", "package", "risks"])]
     from_npm: Option<PathBuf>,
     /// NetApp NPM metadata of the package to install: its ONTAP release is the target.
     #[arg(long, value_name = "FILE", requires = "from_npm")]
@@ -74,6 +78,17 @@ pub struct PlanArgs {
     /// The firmware inventory member to read (its Id, Name or SoftwareId).
     #[arg(long, value_name = "NAME", requires = "firmware_inventory")]
     component: Option<String>,
+    #[command(flatten)]
+    risk: super::risks::RiskArgs,
+    /// Facts about the cluster for the risks' Fact rules: a YAML or JSON mapping (nested
+    /// mappings are dotted names). Without it no Fact rule can be evaluated.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "risks",
+        conflicts_with = "from_npm"
+    )]
+    facts: Option<PathBuf>,
 }
 
 pub fn run(args: PlanArgs) -> u8 {
@@ -155,7 +170,23 @@ pub fn run(args: PlanArgs) -> u8 {
         (None, None) => String::new(),
     };
     let request = PlanRequest::new(from.clone(), to).objective(args.objective);
-    match graph.plan(&request) {
+    let risks = match super::risks::load(&args.risk, args.format, PLAN_SCHEMA) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let facts = match super::risks::load_facts(args.facts.as_deref(), args.format, PLAN_SCHEMA) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let bound = risks.as_ref().map(|r| r.bind(&graph));
+    let assessment = bound
+        .as_ref()
+        .map(|b| b.assess(facts.as_ref(), &args.risk.accept_risk));
+    let result = match &assessment {
+        Some(a) => a.plan(&request),
+        None => graph.plan(&request),
+    };
+    match result {
         Ok(plan) => {
             let from_match = match_name(&graph, &from, &plan.from);
             // `None`: `--to latest`, which names no node.
@@ -199,6 +230,13 @@ pub fn run(args: PlanArgs) -> u8 {
                 notes.push(format!(
                     "latest is {}, which has no entry of its own in the file (it only appears in \
                      `can_be_upgraded_to`): check that this version is meant as a target",
+                    plan.to
+                ));
+            }
+            if let Some(newer) = &plan.newer_not_recommended {
+                notes.push(format!(
+                    "latest recommended is {}; {newer} is newer but every route to it takes an \
+                     update a known risk applies to (plan --to {newer} shows the risks)",
                     plan.to
                 ));
             }
@@ -433,11 +471,16 @@ pub fn plan_failure(format: Format, schema: &str, e: &PlanError) -> u8 {
             "can_reach_target": can_reach_target,
             "downgrade": downgrade,
         })),
+        PlanError::NotRecommended { .. } => render::risks::refusal_details(e),
         PlanError::SearchLimit { .. } => None,
     };
     let exit = match e {
         PlanError::SearchLimit { .. } => EXIT_INPUT,
         _ => EXIT_REFUSED,
     };
-    fail(format, schema, e.kind(), &e.to_string(), details, exit)
+    let code = fail(format, schema, e.kind(), &e.to_string(), details, exit);
+    if let (PlanError::NotRecommended { risks, .. }, false) = (e, format == Format::Json) {
+        super::print_err(render::risks::refusal_text(risks).trim_end());
+    }
+    code
 }

@@ -7,7 +7,10 @@ use std::time::Duration;
 use upgrade_planner::rollout::inventory::{Inventory, InventoryError, parse_duration};
 use upgrade_planner::rollout::requests::{self, Dialect, HandoffOptions, REQUESTS_SCHEMA};
 use upgrade_planner::rollout::windows::{WindowSpec, windows_from_path};
-use upgrade_planner::rollout::{ROLLOUT_SCHEMA, RolloutError, RolloutRequest, plan_rollout};
+use upgrade_planner::rollout::{
+    ROLLOUT_SCHEMA, RolloutError, RolloutRequest, RolloutRisks, plan_rollout,
+    plan_rollout_with_risks,
+};
 use upgrade_planner::rollout::{firmware, packages};
 use upgrade_planner::{DepGraph, Objective, VersionScheme, render};
 
@@ -83,9 +86,13 @@ impl RolloutFormat {
     Exit codes:\n  \
     0  planned, and every step fits the windows\n  \
     1  refused: unknown_target, deprecated_target, unknown_version, past_target, no_route,\n     \
-    cannot_converge, subset_order, missing_packages; or some steps do not fit the windows\n  \
+    not_recommended, cannot_converge, subset_order, missing_packages; or some steps do not\n     \
+    fit the windows\n  \
     2  usage error, unreadable or invalid input: invalid_document, invalid_inventory,\n     \
-    invalid_windows, unknown_node, invalid_packages, invalid_firmware_inventory\n\n\
+    invalid_windows, unknown_node, invalid_packages, invalid_firmware_inventory,\n     \
+    invalid_risks, unknown_risk\n\n\
+    Known risks (--risks) are evaluated per node: the inventory's `facts:` (the cluster's, and\n\
+    each node's replacing them), as docs/risks.md describes.\n\n\
     Hand-off formats (schema upgrade-planner/requests/v1): redfish-hpe, redfish-dmtf, pulp,\n\
     powerstore; pulp-units and redfish-installset are deprecated aliases of pulp and\n\
     redfish-hpe --installset.")]
@@ -146,6 +153,8 @@ pub struct RolloutArgs {
     /// Version scheme of the dependency file (default: detected).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    #[command(flatten)]
+    risk: super::risks::RiskArgs,
 }
 
 /// One name of `--only`: never empty (`--only ""` or `a,,b` is a slip, not a node).
@@ -225,7 +234,24 @@ pub fn run(args: RolloutArgs) -> u8 {
             Err(e) => return input_failure(ef, schema, "invalid_windows", &e),
         }
     }
-    let rollout = match plan_rollout(&graph, &inv, &request) {
+    let risks = match super::risks::load(&args.risk, ef, schema) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let bound = risks.as_ref().map(|r| r.bind(&graph));
+    let planned = match &bound {
+        Some(b) => plan_rollout_with_risks(
+            &graph,
+            &inv,
+            &request,
+            RolloutRisks {
+                risks: b,
+                accepted: &args.risk.accept_risk,
+            },
+        ),
+        None => plan_rollout(&graph, &inv, &request),
+    };
+    let rollout = match planned {
         Ok(r) => r,
         Err(e) => return rollout_failure(ef, schema, &e),
     };
@@ -393,7 +419,11 @@ fn rollout_failure(format: Format, schema: &str, e: &RolloutError) -> u8 {
     } else {
         EXIT_REFUSED
     };
-    fail(format, schema, e.kind(), &e.to_string(), details, exit)
+    let code = fail(format, schema, e.kind(), &e.to_string(), details, exit);
+    if let (RolloutError::NotRecommended { risks, .. }, Format::Text) = (e, format) {
+        super::print_err(render::risks::refusal_text(risks).trim_end());
+    }
+    code
 }
 
 /// The structured fields of a refusal, merged into the JSON `error` object.
@@ -446,6 +476,15 @@ impl serde::Serialize for ErrorDetails<'_> {
                 json!({"node": node, "stage": stage, "must_come_first": first, "must_come_first_role": first_role})
             }
             RolloutError::SearchLimit { steps } => json!({"steps": steps}),
+            RolloutError::NotRecommended {
+                node,
+                version,
+                risks,
+                route,
+            } => json!({
+                "node": node, "version": version, "risks": risks,
+                "accept": render::risks::accept_names(risks), "route": route
+            }),
         };
         v.serialize(s)
     }

@@ -25,9 +25,11 @@ pub enum TargetsFormat {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     upgrade-planner targets --deps data/seed-oceanbase-ce-4.2.1.1.yml --from 4.1.0.0\n  \
-    upgrade-planner targets --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --format json\n\n\
+    upgrade-planner targets --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --format json\n  \
+    upgrade-planner targets --deps deps.yml --from 4.2.1.0 --risks risks/ --include-not-recommended\n\n\
     Exit codes: 0 listed (also when nothing can be reached); 1 unknown_start;\n\
-    2 usage, invalid_document, search_limit.")]
+    2 usage, invalid_document, search_limit; with --risks also invalid_risks, unknown_risk,\n\
+    invalid_facts.")]
 pub struct TargetsArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
     #[arg(long, value_name = "FILE")]
@@ -45,6 +47,15 @@ pub struct TargetsArgs {
     /// Version scheme of the file (default: detected).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    #[command(flatten)]
+    risk: super::risks::RiskArgs,
+    /// Facts about the cluster for the risks' Fact rules (a YAML or JSON mapping).
+    #[arg(long, value_name = "FILE", requires = "risks")]
+    facts: Option<PathBuf>,
+    /// Also list the versions only not-recommended routes reach, with their risks (as
+    /// `oc adm upgrade --include-not-recommended`).
+    #[arg(long, requires = "risks")]
+    include_not_recommended: bool,
 }
 
 pub fn run(args: TargetsArgs) -> u8 {
@@ -56,7 +67,24 @@ pub fn run(args: TargetsArgs) -> u8 {
         Ok(g) => g,
         Err(e) => return super::load_failure(format, TARGETS_SCHEMA, &e),
     };
-    match graph.targets(&args.from, args.objective) {
+    let risks = match super::risks::load(&args.risk, format, TARGETS_SCHEMA) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let facts = match super::risks::load_facts(args.facts.as_deref(), format, TARGETS_SCHEMA) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let bound = risks.as_ref().map(|r| r.bind(&graph));
+    let result = match &bound {
+        Some(b) => b.assess(facts.as_ref(), &args.risk.accept_risk).targets(
+            &args.from,
+            args.objective,
+            args.include_not_recommended,
+        ),
+        None => graph.targets(&args.from, args.objective),
+    };
+    match result {
         Ok(t) => {
             match args.format {
                 TargetsFormat::Text => print_out(&render::targets::to_text(&t)),
