@@ -781,10 +781,10 @@ impl<'a> Search<'a> {
                 s.best = Some(s.best.map_or(g, |b| b.min(g)));
                 continue;
             }
-            for pos in index.succ_range(u) {
-                let Some(&v) = index.succ.get(pos) else {
-                    continue;
-                };
+            let range = index.succ_range(u);
+            let first = range.start;
+            for (k, &v) in index.succ.get(range).unwrap_or(&[]).iter().enumerate() {
+                let pos = first + k;
                 let h = bound(v);
                 if h == UNREACHABLE {
                     continue;
