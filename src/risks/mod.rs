@@ -531,7 +531,11 @@ pub fn parse(src: &str) -> ParsedRisks {
             out.diagnostics.push(
                 Diagnostic::error(
                     "risk-schema",
-                    Some(Span::default()),
+                    Some(Span::point(crate::diagnostic::Position {
+                        offset: 0,
+                        line: 1,
+                        column: 1,
+                    })),
                     "the file declares no risks (it is empty or only comments)",
                 )
                 .with_hint("write one risk, a list of risks, or `[]` for none"),
@@ -699,10 +703,7 @@ fn read_risk(item: &Node, diags: &mut Vec<Diagnostic>) -> Option<Risk> {
             Diagnostic::error(
                 "risk-invalid-regex",
                 Some(*span),
-                format!(
-                    "`from` is not a usable regular expression: {}",
-                    crate::rollout::inventory::short(&reason)
-                ),
+                format!("`from` is not a usable regular expression: {reason}"),
             )
             .with_hint(
                 "write a regular expression (Rust `regex` syntax) that matches whole version names, such as '4\\.2\\.1\\.0(-\\d+)?'",
