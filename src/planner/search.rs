@@ -527,8 +527,22 @@ impl RouteIndex {
 
     /// Lower bounds of the cost from every node to `target` (admissible and consistent): the
     /// fewest hops, and the fewest stops that fire whatever the last stop, each from a backward
-    /// breadth-first search; `UNREACHABLE` where the target cannot be reached.
-    fn lower_bounds(&self, target: u32, sig: u32, objective: Objective) -> Vec<Cost> {
+    /// breadth-first search that takes no `blocked` edge (the search will not either, so the
+    /// bounds stay admissible and are tighter); `UNREACHABLE` where the target cannot be reached.
+    fn lower_bounds(
+        &self,
+        target: u32,
+        sig: u32,
+        objective: Objective,
+        blocked: Option<&[bool]>,
+    ) -> Vec<Cost> {
+        // Whether the edge `u → v` may be taken (a binary search, only when edges are blocked).
+        let open = |u: u32, v: u32| match blocked {
+            None => true,
+            Some(b) => self
+                .edge_position(u, v)
+                .is_some_and(|pos| !b.get(pos).copied().unwrap_or(false)),
+        };
         let n = self.len();
         let mut hops = vec![NONE; n];
         let mut queue = VecDeque::from([target]);
@@ -540,6 +554,7 @@ impl RouteIndex {
             for &u in self.pred(v) {
                 if let Some(h) = hops.get_mut(u as usize)
                     && *h == NONE
+                    && open(u, v)
                 {
                     *h = d + 1;
                     queue.push_back(u);
@@ -559,6 +574,7 @@ impl RouteIndex {
             for &u in self.pred(v) {
                 if let Some(s) = stops.get_mut(u as usize)
                     && d + w < *s
+                    && open(u, v)
                 {
                     *s = d + w;
                     if w == 0 {
@@ -1097,8 +1113,7 @@ pub(crate) fn solve(
     blocked: Option<&[bool]>,
 ) -> Result<Option<Vec<u32>>, OverBudget> {
     let sig = index.signature(target);
-    // Bounds over every edge stay admissible when some edges are blocked (costs only grow).
-    let bounds = index.lower_bounds(target, sig, objective);
+    let bounds = index.lower_bounds(target, sig, objective, blocked);
     let mut query = Query {
         objective,
         start,
