@@ -376,8 +376,11 @@ proptest! {
 
 // ---- Known risks (issue 17) -------------------------------------------------------------------
 
+/// Edges of a model, as pairs of version indices.
+type Edges = Vec<(usize, usize)>;
+
 /// A model with some edges under a risk that applies and some under one that does not apply.
-fn risky_model() -> impl Strategy<Value = (Model, Vec<(usize, usize)>, Vec<(usize, usize)>)> {
+fn risky_model() -> impl Strategy<Value = (Model, Edges, Edges)> {
     prop_oneof![model(), dense_model()].prop_flat_map(|(m, _)| {
         let n = m.edges.len();
         (
@@ -386,7 +389,7 @@ fn risky_model() -> impl Strategy<Value = (Model, Vec<(usize, usize)>, Vec<(usiz
             proptest::collection::vec(prop::bool::weighted(0.2), n),
         )
             .prop_map(|(m, risky, safe)| {
-                let pick = |flags: &[bool]| -> Vec<(usize, usize)> {
+                let pick = |flags: &[bool]| -> Edges {
                     m.edges
                         .iter()
                         .zip(flags)

@@ -788,3 +788,24 @@ fn help_names_the_risk_options() {
     let (out, _, _) = run(&["lint", "--help"]);
     assert!(out.contains("--risks <PATH>"), "{out}");
 }
+
+#[test]
+fn docs_list_every_risk_rule() {
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lint.md"))
+        .unwrap();
+    let risks =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/risks.md"))
+            .unwrap();
+    for rule in RISK_RULES {
+        assert!(
+            docs.contains(&format!("### `{}`", rule.id)),
+            "docs/lint.md has no section for `{}`",
+            rule.id
+        );
+        assert!(
+            risks.contains(&format!("| `{}` | {} |", rule.id, rule.severity)),
+            "docs/risks.md's table lacks `{}`",
+            rule.id
+        );
+    }
+}
