@@ -5,21 +5,12 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use upgrade_planner::npm::{self, write};
+use upgrade_planner::synth;
 
-/// A text dump of about `bytes` bytes: the six items of a real package, then numbered notes.
+/// A text dump of about `bytes` bytes: the six items of a real package, then numbered notes of
+/// about 400 bytes (`upgrade_planner::synth::npm_items`, as the scaling test uses).
 fn text_input(bytes: usize) -> String {
-    let mut s = String::from(
-        "PKG_TYPE=DataOntap\nPKG_DTS=Thu Oct 15 11:55:39 2009 GMT\nCPU_ARCH=pc\n\
-         ONTAP_RLS=NetApp Release 7.3.2: Thu Oct 15 04:17:39 PDT 2009\nFILESYS_VER=21\nNVLOG_VER=7\n",
-    );
-    let mut i = 0;
-    while s.len() < bytes {
-        s.push_str(&format!(
-            "PKG_NOTE_{i:07}=release note {i}: fixes in WAFL, RAID and the NFS server\n"
-        ));
-        i += 1;
-    }
-    s
+    synth::npm_text(&synth::npm_items(bytes, 400))
 }
 
 fn parse(c: &mut Criterion) {

@@ -79,6 +79,13 @@ pub fn rpm_payload(data: &[u8]) {
     let _ = crate::rpm::fuzz_payload(data);
 }
 
+/// Parses a key file and an OpenPGP signature packet out of bytes (a u16 length, the key file,
+/// the packet) and verifies the one with the other (delegates to
+/// [`crate::rpm::signature::fuzz_signature`]).
+pub fn rpm_signature(data: &[u8]) {
+    crate::rpm::signature::fuzz_signature(data);
+}
+
 /// Parses bytes as NetApp NPM text metadata, validates and re-renders it (delegates to
 /// [`crate::npm::fuzz_text`]).
 pub fn npm_text(data: &[u8]) {
@@ -126,6 +133,7 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("version", version),
     ("rpm_header", rpm_header),
     ("rpm_payload", rpm_payload),
+    ("rpm_signature", rpm_signature),
     ("npm_text", npm_text),
     ("npm_xml", npm_xml),
     ("inventory", inventory),

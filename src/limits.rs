@@ -66,8 +66,11 @@ pub const MAX_RECONCILE_ROUNDS: usize = 64;
 /// Largest NPM metadata input (text or XML) accepted, in bytes. Real metadata is well under a
 /// kilobyte; the limit leaves room for generated benchmark inputs of tens of megabytes.
 pub const MAX_NPM_BYTES: usize = 64 * 1024 * 1024;
-/// Most items (name/value pairs) in one NPM metadata input.
-pub const MAX_NPM_ITEMS: usize = 1_000_000;
+/// Most items (name/value pairs) in one NPM metadata input. Real metadata has about ten. Each item
+/// read costs about 200 bytes besides its text (name, value, positions), so this bound keeps the
+/// reader within 4× its input + 32 MiB even for the smallest possible items (`X=` lines); an input
+/// of the full [`MAX_NPM_BYTES`] still fits when its items average 672 bytes or more.
+pub const MAX_NPM_ITEMS: usize = 100_000;
 /// Most values one multi-valued NPM item may be split into.
 pub const MAX_NPM_VALUES_PER_ITEM: usize = 10_000;
 /// Most findings (warnings) kept for one NPM input; further ones are summarised in one note.
@@ -148,3 +151,20 @@ pub const MAX_NPM_LINE_BYTES: usize = 1024 * 1024;
 /// Largest xz index read to seek into a multi-block payload (16 MiB: a few million blocks; rpm's
 /// 500 MB packages have about a hundred). A larger index is not used; the payload is streamed.
 pub const MAX_XZ_INDEX_BYTES: u64 = 16 * 1024 * 1024;
+
+// --- Package trust (`crate::rpm::signature`, `--keyring`) ---
+
+/// Largest key file `--keyring` reads, in bytes (4 MiB: a public key is a few kilobytes, a
+/// distribution's whole keyring a few hundred). A larger file is refused naming it, before parsing.
+pub const MAX_KEYRING_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Most files read from one `--keyring` directory.
+pub const MAX_KEYRING_FILES: usize = 1_000;
+/// Most keys (primary keys and subkeys) in all `--keyring` files together.
+pub const MAX_KEYRING_KEYS: usize = 10_000;
+/// Smallest RSA key whose signatures are verified, in bits; a smaller one is `unsupported`.
+pub const MIN_RSA_BITS: u16 = 2048;
+/// Largest RSA key whose signatures are verified, in bits (what `pgp` verifies without its
+/// `large-rsa` feature); a larger one is `unsupported`.
+pub const MAX_RSA_BITS: u16 = 4096;
+/// Most signatures read from one rpm 6 OPENPGP tag (278); further ones are ignored.
+pub const MAX_OPENPGP_SIGNATURES: usize = 64;

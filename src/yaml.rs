@@ -153,37 +153,130 @@ pub enum YamlErrorKind {
     UnknownAnchor,
 }
 
-/// Maps the parser's character-based markers to byte offsets and 1-based columns.
+/// Maps the parser's markers (1-based line, 0-based column in characters) to byte offsets in
+/// amortised O(1): a cursor over the source that remembers the line it is on, whether that line is
+/// ASCII (then the column *is* the byte distance from the line start), and, on other lines, the
+/// last character it reached. The parser reports positions in source order (a span's end after its
+/// start, each event after the one before), so the cursor only moves forward and every byte is
+/// looked at a bounded number of times; a position before the cursor (an error marker) walks back.
+/// It holds no per-line table, so its memory does not grow with the input.
+///
+/// Line breaks are the parser's: `\n`, `\r\n` and a lone `\r`.
 struct LineIndex<'a> {
-    src: &'a str,
-    line_starts: Vec<usize>,
+    src: &'a [u8],
+    /// 1-based line the cursor is on.
+    line: usize,
+    /// Byte offset where that line starts.
+    start: usize,
+    /// Byte offset of that line's break (or the end of the source).
+    end: usize,
+    /// Whether `src[start..end]` is ASCII.
+    ascii: bool,
+    /// On a non-ASCII line: the character column and byte offset last reached.
+    char_col: usize,
+    char_byte: usize,
+    /// Where [`parse`] inserted `--- ` (at the start of the line of a top-level flow collection,
+    /// after a leading byte-order mark): (line, column), so that the parser's columns on that
+    /// line are mapped back to the source's.
+    inserted: Option<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     fn new(src: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        for (i, b) in src.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            }
-        }
-        LineIndex { src, line_starts }
+        let src = src.as_bytes();
+        let mut index = LineIndex {
+            src,
+            line: 1,
+            start: 0,
+            end: 0,
+            ascii: true,
+            char_col: 0,
+            char_byte: 0,
+            inserted: None,
+        };
+        index.enter(0);
+        index
     }
 
-    /// `line` is 1-based, `col` 0-based in characters (the parser's convention).
-    fn position(&self, line: usize, col: usize) -> Position {
-        let start = self
-            .line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.src.len());
-        let rest = self.src.get(start..).unwrap_or("");
-        let offset = start
-            + rest
-                .char_indices()
-                .nth(col)
-                .map(|(i, _)| i)
-                .unwrap_or(rest.len());
+    /// Puts the cursor at the start of the line that starts at byte `start`. A byte-order mark
+    /// that starts the source is not a column: the parser skips it.
+    fn enter(&mut self, start: usize) {
+        let start = if start == 0 && self.src.starts_with("\u{feff}".as_bytes()) {
+            3
+        } else {
+            start
+        };
+        let rest = self.src.get(start..).unwrap_or_default();
+        let len = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
+        self.start = start;
+        self.end = start + len;
+        self.ascii = rest.get(..len).is_some_and(|l| l.is_ascii());
+        self.char_col = 0;
+        self.char_byte = start;
+    }
+
+    /// Moves the cursor to the next line; `false` at the last line.
+    fn next_line(&mut self) -> bool {
+        let next = match self.src.get(self.end..) {
+            Some([b'\r', b'\n', ..]) => self.end + 2,
+            Some([_, ..]) => self.end + 1,
+            _ => return false,
+        };
+        self.enter(next);
+        self.line += 1;
+        true
+    }
+
+    /// Moves the cursor to the previous line; `false` at the first line.
+    fn prev_line(&mut self) -> bool {
+        let Some(before) = self.start.checked_sub(1) else {
+            return false;
+        };
+        // The break that ends the previous line: `\n`, `\r`, or `\r\n`.
+        let brk = match self.src.get(before.saturating_sub(1)..=before) {
+            Some([b'\r', b'\n']) => before - 1,
+            _ => before,
+        };
+        let head = self.src.get(..brk).unwrap_or_default();
+        let start = memchr::memrchr2(b'\n', b'\r', head).map_or(0, |i| i + 1);
+        self.enter(start);
+        self.line -= 1;
+        true
+    }
+
+    /// `line` is 1-based, `col` 0-based in characters (the parser's convention). A column past
+    /// the end of its line stands for the line's end; a line past the end of the source for the
+    /// source's end.
+    fn position(&mut self, line: usize, col: usize) -> Position {
+        let col = match self.inserted {
+            Some((l, c)) if l == line.max(1) && col >= c => {
+                col.saturating_sub(DOC_START.len()).max(c)
+            }
+            _ => col,
+        };
+        let target = line.max(1);
+        while self.line > target && self.prev_line() {}
+        while self.line < target && self.next_line() {}
+        let offset = if self.line < target {
+            self.src.len()
+        } else if self.ascii {
+            self.start + col.min(self.end - self.start)
+        } else {
+            if col < self.char_col {
+                self.char_col = 0;
+                self.char_byte = self.start;
+            }
+            let line = self.src.get(..self.end).unwrap_or_default();
+            while self.char_col < col && self.char_byte < self.end {
+                // Skip one UTF-8 character: its lead byte, then continuation bytes.
+                self.char_byte += 1;
+                while line.get(self.char_byte).is_some_and(|b| b & 0xc0 == 0x80) {
+                    self.char_byte += 1;
+                }
+                self.char_col += 1;
+            }
+            self.char_byte
+        };
         Position {
             offset,
             line: line.max(1),
@@ -191,7 +284,7 @@ impl<'a> LineIndex<'a> {
         }
     }
 
-    fn span(&self, raw: &RawSpan) -> Span {
+    fn span(&mut self, raw: &RawSpan) -> Span {
         Span {
             start: self.position(raw.start.line(), raw.start.col()),
             end: self.position(raw.end.line(), raw.end.col()),
@@ -237,8 +330,29 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
             kind: YamlErrorKind::TooLarge,
         });
     }
-    let index = LineIndex::new(src);
-    let mut parser = Parser::new_from_str(src);
+    let mut index = LineIndex::new(src);
+    // A document that is one flow collection (`[...]`, `{...}`: JSON, or YAML written on one line)
+    // is read as `--- [...]`. Without the explicit start the parser holds the collection's first
+    // token as a possible implicit key (`[...]: value`) until the collection closes, and buffers
+    // every token of it meanwhile: 1.9 MB on one line took 104 MiB instead of 38. After `---` no
+    // implicit key may start on that line, and nothing else changes for the documents we read (a
+    // flow collection used as a top-level key is invalid in every format here). Positions are
+    // mapped back to the source (`LineIndex::inserted`).
+    let with_start;
+    let text = match top_level_flow_start(src) {
+        Some((at, line)) => {
+            index.inserted = Some((line, 0));
+            with_start = [
+                src.get(..at).unwrap_or_default(),
+                DOC_START,
+                src.get(at..).unwrap_or_default(),
+            ]
+            .concat();
+            with_start.as_str()
+        }
+        None => src,
+    };
+    let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
     // Node counts of the frames under construction, to price anchors for alias expansion.
@@ -307,9 +421,11 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                     _ => ScalarStyle::Block,
                 };
                 add_nodes(&mut total_nodes, 1, span)?;
+                let mut text = text.into_owned();
+                text.shrink_to_fit();
                 let node = Node {
                     value: Value::Scalar(Scalar {
-                        text: text.into_owned(),
+                        text,
                         style,
                         tag: tag.map(|t| t.to_string()),
                     }),
@@ -343,13 +459,18 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let count = counts.pop().unwrap_or(1);
                 match stack.pop() {
+                    // Containers are trimmed to their length when they close: most hold two
+                    // to four entries, and the spare capacity would cost more than the entries.
                     Some(Frame::Sequence {
-                        items,
+                        mut items,
                         start,
                         anchor,
                     }) => Some((
                         Node {
-                            value: Value::Sequence(items),
+                            value: Value::Sequence({
+                                items.shrink_to_fit();
+                                items
+                            }),
                             span: Span {
                                 start: start.start,
                                 end: span.end,
@@ -359,13 +480,16 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
                         anchor,
                     )),
                     Some(Frame::Mapping {
-                        entries,
+                        mut entries,
                         start,
                         anchor,
                         ..
                     }) => Some((
                         Node {
-                            value: Value::Mapping(entries),
+                            value: Value::Mapping({
+                                entries.shrink_to_fit();
+                                entries
+                            }),
                             span: Span {
                                 start: start.start,
                                 end: span.end,
@@ -397,6 +521,43 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
         }
     }
     Ok(root)
+}
+
+/// The explicit document start [`parse`] inserts before a top-level flow collection.
+const DOC_START: &str = "--- ";
+
+/// Where to insert [`DOC_START`] when the document's first token opens a flow collection (`[` or
+/// `{`) and nothing but a byte-order mark, blanks, line breaks and comments comes before it: the
+/// byte offset of the start of that token's line (a document marker must start its line) and the
+/// parser's line number (1-based).
+fn top_level_flow_start(src: &str) -> Option<(usize, usize)> {
+    let mut line = 1;
+    let mut line_start = 0;
+    let mut chars = src.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '[' | '{' => return Some((line_start, line)),
+            // A byte-order mark may only come first, before the marker we insert.
+            '\u{feff}' if i == 0 => line_start = c.len_utf8(),
+            ' ' | '\t' => {}
+            '\r' | '\n' => {
+                let mut end = i + 1;
+                if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                    chars.next();
+                    end += 1;
+                }
+                line += 1;
+                line_start = end;
+            }
+            '#' => {
+                while chars.peek().is_some_and(|&(_, n)| n != '\n' && n != '\r') {
+                    chars.next();
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Counts `n` more nodes in the document, failing past [`limits::MAX_YAML_NODES`].
@@ -466,6 +627,121 @@ mod tests {
         let pos = e[0].1.span.start;
         assert_eq!((pos.line, pos.column), (2, 6));
         assert_eq!(&src[pos.offset..pos.offset + 6], "版本");
+    }
+
+    /// The positions the cursor gives, computed the slow obvious way: split the source at the
+    /// parser's line breaks, then count characters along the line.
+    fn naive_position(src: &str, line: usize, col: usize) -> usize {
+        let mut start = 0;
+        let mut n = 1;
+        let bytes = src.as_bytes();
+        while n < line.max(1) {
+            let Some(i) = bytes[start..]
+                .iter()
+                .position(|b| matches!(b, b'\n' | b'\r'))
+            else {
+                return src.len();
+            };
+            let brk = start + i;
+            start = if bytes[brk..].starts_with(b"\r\n") {
+                brk + 2
+            } else {
+                brk + 1
+            };
+            n += 1;
+        }
+        let end = bytes[start..]
+            .iter()
+            .position(|b| matches!(b, b'\n' | b'\r'))
+            .map_or(src.len(), |i| start + i);
+        src[start..end]
+            .char_indices()
+            .nth(col)
+            .map_or(end, |(i, _)| start + i)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cursor_positions_match_the_naive_ones_in_any_order(
+            src in "([ab:é版\\-]|\\n|\\r\\n|\\r){0,60}",
+            queries in proptest::collection::vec((0usize..12, 0usize..12), 0..30),
+        ) {
+            let mut index = LineIndex::new(&src);
+            for (line, col) in queries {
+                let got = index.position(line, col);
+                proptest::prop_assert_eq!(got.offset, naive_position(&src, line, col));
+                proptest::prop_assert_eq!((got.line, got.column), (line.max(1), col + 1));
+            }
+        }
+    }
+
+    #[test]
+    fn lone_carriage_returns_break_lines_as_in_the_parser() {
+        let src = "- a\r- b\r\n- 版本\r";
+        let root = parse(src).unwrap().unwrap();
+        let Value::Sequence(items) = &root.value else {
+            panic!()
+        };
+        for (item, text) in items.iter().zip(["a", "b", "版本"]) {
+            let pos = item.span.start;
+            assert_eq!(&src[pos.offset..pos.offset + text.len()], text, "{pos:?}");
+        }
+        assert_eq!(items[2].span.start.line, 3);
+    }
+
+    #[test]
+    fn positions_are_linear_on_one_long_line() {
+        // 200,000 scalars on one line: rescanning the line for each would take minutes.
+        let n = 200_000;
+        let mut src = String::from("[");
+        for i in 0..n {
+            src.push_str(if i % 2 == 0 { "é, " } else { "a, " });
+        }
+        src.push(']');
+        let started = std::time::Instant::now();
+        let root = parse(&src).unwrap().unwrap();
+        let Value::Sequence(items) = &root.value else {
+            panic!()
+        };
+        assert_eq!(items.len(), n);
+        let last = items.last().unwrap().span.start;
+        assert_eq!(&src[last.offset..last.offset + 1], "a");
+        assert_eq!(last.column, 1 + 3 * (n - 1) + 1);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn top_level_flow_collections_keep_their_positions() {
+        for src in [
+            "[{version: 4.1, can_be_upgraded_to: [版本, x]}]\n",
+            "# comment\r\n  {a: [1, 2], b: 版本}",
+            "\u{feff}{\"nodes\": [{\"name\": \"n1\"}]}\n",
+        ] {
+            let root = parse(src).unwrap().unwrap();
+            let mut stack = vec![&root];
+            while let Some(n) = stack.pop() {
+                match &n.value {
+                    Value::Scalar(s) => {
+                        let at = n.span.start.offset;
+                        let quoted = usize::from(s.style == ScalarStyle::DoubleQuoted);
+                        let text = &src[at + quoted..at + quoted + s.text.len()];
+                        assert_eq!(text, s.text, "{src:?}: {:?}", n.span);
+                    }
+                    Value::Sequence(items) => stack.extend(items),
+                    Value::Mapping(entries) => {
+                        stack.extend(entries.iter().flat_map(|(k, v)| [k, v]))
+                    }
+                }
+            }
+        }
+        // Errors on the collection's line point into the source, not into the inserted `--- `.
+        let err = parse("  [a, bb}").unwrap_err();
+        let p = err.position.expect("a position");
+        assert_eq!((p.line, p.column, p.offset), (1, 9, 8), "{err:?}");
+        // Not a flow collection first: read as it is.
+        assert!(top_level_flow_start("- [a]\n").is_none());
+        assert!(top_level_flow_start("--- [a]\n").is_none());
+        assert_eq!(top_level_flow_start("# c\n\r\n  {a: 1}"), Some((6, 3)));
     }
 
     #[test]

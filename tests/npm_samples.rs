@@ -63,7 +63,7 @@ fn check_sample(path: &Path) -> Vec<String> {
                 let mut split = serde_json::Map::new();
                 for i in &p.items {
                     if npm::KnownItem::from_name(&i.item.name).is_some_and(|k| k.is_multi()) {
-                        split.insert(i.item.name.clone(), i.values.clone().into());
+                        split.insert(i.item.name.clone(), i.values().into());
                     }
                 }
                 eq("split", split.into(), &expect["split"]);

@@ -65,7 +65,8 @@ fn source(r: &Rollout) -> MemoryPackageSource {
             file: format!("rpms/{}-{}-{release}.x86_64.rpm", p.name, p.version),
             release,
             digests_ok: true,
-            arch: Some("x86_64".into()),
+            arch: "x86_64".into(),
+            refused: None,
             epoch: None,
             size: Some(if big {
                 2 * HPE_SECTION_BYTES + 12_345

@@ -27,7 +27,7 @@ fn main() {
         .collect();
     match (asked, skipped.is_empty()) {
         (None, _) => {
-            println!("external tools: every check that needs rpm, cpio, gpg or GNU time ran");
+            println!("external tools: every check that needs rpm, cpio or gpg ran");
         }
         (Some(list), true) => {
             println!(
@@ -44,7 +44,7 @@ fn main() {
                 println!("  - {binary}: {check} (needs `{tool}`)");
             }
             println!(
-                "Install the tools (sudo apt-get install -y rpm cpio gpg time) and run again without {SKIP_VAR} for a full run.\n"
+                "Install the tools (sudo apt-get install -y rpm cpio gpg) and run again without {SKIP_VAR} for a full run.\n"
             );
         }
     }

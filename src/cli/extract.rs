@@ -20,8 +20,12 @@ use upgrade_planner::rpm::{self, RpmError};
     upgrade-planner extract oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.rpm > deps.yml\n  \
     upgrade-planner extract pkg.rpm --file /home/admin/oceanbase/bin/observer -o observer\n  \
     upgrade-planner extract pkg.rpm -o deps.yml --format json   # a report of what was written\n\n\
+    Nothing is handed out from a package whose main header is authenticated by nothing (no header\n\
+    SHA-256 or SHA-1, no signature verified with --keyring): MD5 alone does not authenticate it.\n\n\
     Exit codes: 0 extracted and verified; 1 refused: a digest mismatch (header or file), a corrupt\n\
-    payload, or the file is absent or not a regular file; 2 usage error, unreadable or not an RPM.")]
+    payload, the file is absent or not a regular file, bad_signature, unverified_header, or\n\
+    signature_required (--require-signature); 2 usage error, unreadable, malformed or not an RPM,\n\
+    or a --keyring file unreadable or not OpenPGP.")]
 pub struct ExtractArgs {
     /// The package (.rpm file).
     #[arg(value_name = "PKG")]
@@ -39,6 +43,8 @@ pub struct ExtractArgs {
     /// -o: a JSON report of the file written, or the JSON error object, on stdout).
     #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
     format: ExtractFormat,
+    #[command(flatten)]
+    trust: super::TrustArgs,
 }
 
 /// Report formats of `extract`.
@@ -102,8 +108,12 @@ fn report(format: Format, e: &RpmError) -> u8 {
 }
 
 pub fn run(args: ExtractArgs) -> u8 {
+    let policy = match args.trust.policy(format_of(&args), EXTRACT_SCHEMA) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     match (&args.output, args.format) {
-        (Some(out), _) => to_file(&args, out),
+        (Some(out), _) => to_file(&args, out, &policy),
         (None, ExtractFormat::Json) => fail(
             Format::Json,
             EXTRACT_SCHEMA,
@@ -112,11 +122,11 @@ pub fn run(args: ExtractArgs) -> u8 {
             None,
             EXIT_INPUT,
         ),
-        (None, ExtractFormat::Text) => to_stdout(&args),
+        (None, ExtractFormat::Text) => to_stdout(&args, &policy),
     }
 }
 
-fn to_file(args: &ExtractArgs, out: &Path) -> u8 {
+fn to_file(args: &ExtractArgs, out: &Path, policy: &rpm::TrustPolicy) -> u8 {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -131,7 +141,7 @@ fn to_file(args: &ExtractArgs, out: &Path) -> u8 {
         Err(e) => return report(format, &write_err(e)),
     };
     let mut buffered = io::BufWriter::new(staged.as_file_mut());
-    let result = rpm::extract(&args.package, args.file.as_deref(), &mut buffered);
+    let result = rpm::extract_with(&args.package, args.file.as_deref(), &mut buffered, policy);
     let flushed = buffered.flush();
     drop(buffered);
     let extracted = match result {
@@ -158,6 +168,10 @@ fn to_file(args: &ExtractArgs, out: &Path) -> u8 {
             "header_digest": extracted.header_digest,
             "file_digest": extracted.file_digest,
             "block_seek": extracted.block_seek,
+            "signature": extracted.signature,
+            "findings": extracted.findings.iter()
+                .map(|d| upgrade_planner::render::diagnostics::to_json("", d))
+                .collect::<Vec<_>>(),
         }));
     }
     EXIT_OK
@@ -189,13 +203,18 @@ fn umask() -> u32 {
         .unwrap_or(0o022)
 }
 
-fn to_stdout(args: &ExtractArgs) -> u8 {
+fn to_stdout(args: &ExtractArgs, policy: &rpm::TrustPolicy) -> u8 {
     let mut staging = Staging {
         memory: Vec::new(),
         file: None,
     };
-    if let Err(e) = rpm::extract(&args.package, args.file.as_deref(), &mut staging) {
-        return report(Format::Text, &e);
+    match rpm::extract_with(&args.package, args.file.as_deref(), &mut staging, policy) {
+        Err(e) => return report(Format::Text, &e),
+        Ok(extracted) => {
+            for f in &extracted.findings {
+                super::print_err(&format!("warning: {}", f.message));
+            }
+        }
     }
     let stdout = io::stdout();
     let mut lock = stdout.lock();

@@ -1,9 +1,7 @@
 //! `upgrade-planner inspect`: what each RPM package is, whether it is intact, and which upgrade
 //! routes it carries.
 
-use super::{
-    EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, note_write_failure, print_err, print_out,
-};
+use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_json, print_out};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use upgrade_planner::limits;
@@ -33,7 +31,9 @@ pub enum InspectFormat {
     upgrade-planner inspect --no-verify big.rpm   # headers only, no payload read\n\n\
     SIZE accepts bytes or a suffix: KiB/MiB/GiB (also K/M/G, binary) or KB/MB/GB (decimal).\n\n\
     Exit codes: 0 every package read and every digest verified; 1 a digest mismatch (or the upgrade\n\
-    YAML cannot be read out of a payload); 2 a package is unreadable or not an RPM (2 wins over 1).")]
+    YAML cannot be read out of a payload), a bad signature, or with --require-signature a package\n\
+    whose signature is not verified; 2 a package is unreadable, malformed (librpm could not load it)\n\
+    or not an RPM, or a --keyring file is unreadable or not OpenPGP (2 wins over 1).")]
 pub struct InspectArgs {
     /// The packages (.rpm files).
     #[arg(value_name = "PKG", required = true)]
@@ -48,6 +48,8 @@ pub struct InspectArgs {
     /// Chunk size for the `chunks` field (services that store uploads in chunks).
     #[arg(long, value_name = "SIZE", default_value = "8MiB", value_parser = parse_size)]
     chunk_size: u64,
+    #[command(flatten)]
+    trust: super::TrustArgs,
 }
 
 /// Parses `8388608`, `8MiB`, `8M`, `32MB`, `4KiB`, `1GiB`.
@@ -109,26 +111,21 @@ enum JsonItem<'a> {
     Error(serde_json::Value),
 }
 
-/// Pretty JSON straight to stdout, byte for byte what `print_json` prints, without building the
-/// whole text first (hundreds of packages make hundreds of kilobytes), going through a
-/// `serde_json::Value`, or scanning the text for terminal escapes (JSON has none to strip).
-fn write_json(value: &impl serde::Serialize) {
-    use std::io::Write;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let written = serde_json::to_writer_pretty(&mut out, value)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
-    if let Err(e) = written {
-        note_write_failure(&e);
-    }
-}
-
 pub fn run(args: InspectArgs) -> u8 {
+    let trust = match args.trust.policy(
+        match args.format {
+            InspectFormat::Json => Format::Json,
+            InspectFormat::Text => Format::Text,
+        },
+        PACKAGE_SCHEMA,
+    ) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
     let options = InspectOptions {
         verify: !args.no_verify,
         chunk_size: args.chunk_size,
+        trust,
     };
     let results = rpm::inspect_many(&args.packages, &options);
     let exit = results.iter().map(exit_for).max().unwrap_or(EXIT_OK);
@@ -155,8 +152,8 @@ pub fn run(args: InspectArgs) -> u8 {
                 })
                 .collect();
             match items.as_slice() {
-                [one] => write_json(one),
-                all => write_json(&all),
+                [one] => print_json(one),
+                all => print_json(&all),
             }
         }
         InspectFormat::Text => {
@@ -169,6 +166,16 @@ pub fn run(args: InspectArgs) -> u8 {
                         }
                         first = false;
                         print_out(&render::rpm::to_text(record));
+                        // A bad signature reads in the verdict, as a digest mismatch does; the
+                        // refusal the user asked for (--require-signature) is also an error line.
+                        if let Some(refusal) = record
+                            .refusal
+                            .as_ref()
+                            .filter(|r| r.kind == "signature_required")
+                        {
+                            let s = render::style::ERROR;
+                            print_err(&format!("{s}error{s:#}: {}", refusal.message));
+                        }
                     }
                     Err(e) => {
                         let s = render::style::ERROR;

@@ -192,10 +192,18 @@ pub fn print_err(text: &str) {
 
 /// Prints a JSON value on one line of stdout, followed by a newline... pretty-printed for people
 /// who pipe it to a pager; programs parse either.
+///
+/// The document is serialised straight to stdout (buffered), never held whole in memory: a large
+/// document costs its writing, not a second copy. JSON escapes every control character, so
+/// nothing in it can drive a terminal.
 pub fn print_json(value: &impl serde::Serialize) {
-    match serde_json::to_string_pretty(value) {
-        Ok(s) => print_out(&(s + "\n")),
-        Err(e) => print_err(&format!("error: cannot serialise the result: {e}")),
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let result = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    if let Err(e) = result {
+        note_write_failure(&e);
     }
 }
 
@@ -239,6 +247,85 @@ pub fn diagnostics_details(
             .map(|d| upgrade_planner::render::diagnostics::to_json(&file, d))
             .collect::<Vec<_>>()
     })
+}
+
+/// `--keyring` and `--require-signature`, shared by every command that reads packages.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TrustArgs {
+    /// OpenPGP public key file (ASCII-armored or binary, as shipped in /etc/pki/rpm-gpg/), or a
+    /// directory of them, to verify package signatures with. Repeatable. An unreadable or
+    /// malformed key file is a usage error (exit 2).
+    #[arg(long, value_name = "PATH")]
+    pub keyring: Vec<std::path::PathBuf>,
+    /// Refuse (exit 1) a package whose signature status is not `verified` by a --keyring key.
+    #[arg(long)]
+    pub require_signature: bool,
+}
+
+impl TrustArgs {
+    /// Whether either flag was given.
+    pub fn given(&self) -> bool {
+        !self.keyring.is_empty() || self.require_signature
+    }
+
+    /// [`TrustArgs::policy`] for a command where the flags apply only with `flag` (`--package
+    /// PKG`, `--packages DIR`): given without it (`applies` false) they are a usage error.
+    pub fn policy_with(
+        &self,
+        applies: bool,
+        flag: &str,
+        format: Format,
+        schema: &str,
+    ) -> Result<upgrade_planner::rpm::TrustPolicy, u8> {
+        if !applies && self.given() {
+            return Err(fail(
+                format,
+                schema,
+                "usage",
+                &format!("--keyring and --require-signature apply to {flag} only"),
+                None,
+                EXIT_INPUT,
+            ));
+        }
+        self.policy(format, schema)
+    }
+
+    /// Loads the keyring. On failure, reports it (kind `invalid_keyring`, exit 2) and returns
+    /// the exit code.
+    pub fn policy(
+        &self,
+        format: Format,
+        schema: &str,
+    ) -> Result<upgrade_planner::rpm::TrustPolicy, u8> {
+        let keyring = if self.keyring.is_empty() {
+            None
+        } else {
+            match upgrade_planner::rpm::Keyring::load(&self.keyring) {
+                Ok(k) => Some(std::sync::Arc::new(k)),
+                Err(e) => {
+                    let details = match &e {
+                        upgrade_planner::rpm::KeyringError::Io { path, .. }
+                        | upgrade_planner::rpm::KeyringError::NotOpenPgp { path, .. }
+                        | upgrade_planner::rpm::KeyringError::TooLarge { path, .. } => {
+                            serde_json::json!({"keyring": path.display().to_string()})
+                        }
+                    };
+                    return Err(fail(
+                        format,
+                        schema,
+                        e.kind(),
+                        &e.to_string(),
+                        Some(details),
+                        EXIT_INPUT,
+                    ));
+                }
+            }
+        };
+        Ok(upgrade_planner::rpm::TrustPolicy {
+            keyring,
+            require_signature: self.require_signature,
+        })
+    }
 }
 
 /// Reports a dependency file that cannot be loaded: kind `invalid_document`, exit 2, with every

@@ -4,6 +4,7 @@ use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json, print_o
 use clap::Args;
 use std::path::{Path, PathBuf};
 use upgrade_planner::planner::{NodeMatch, PLAN_SCHEMA, Resolution};
+use upgrade_planner::rpm::upgrade_deps_from_package_with;
 use upgrade_planner::{DepGraph, Objective, Plan, PlanError, PlanRequest, Target, VersionScheme};
 use upgrade_planner::{npm, render};
 
@@ -30,11 +31,14 @@ use upgrade_planner::{npm, render};
     0  planned\n  \
     1  refused: unknown_start, unknown_target, deprecated_target, no_route,\n     \
     not_recommended (with --risks: only routes a known risk applies to);\n     \
-    with --package also digest_mismatch, no_upgrade_deps, corrupt_payload;\n     \
+    with --package also digest_mismatch, no_upgrade_deps, corrupt_payload, bad_signature,\n     \
+    unverified_header, signature_required;\n     \
     with --from-npm also not_ontap, mode_mismatch, unplaceable_release\n  \
     2  usage, invalid_document, search_limit; with --package also unreadable, not_rpm,\n     \
-    truncated, malformed, unsupported_compressor, invalid_upgrade_deps; with --from-npm\n     \
-    also invalid_metadata, wrong_scheme; with --firmware-inventory also\n     invalid_firmware_inventory; with --risks also invalid_risks, unknown_risk,\n     invalid_facts\n\n\
+    truncated, malformed, unsupported_compressor, invalid_upgrade_deps, invalid_keyring;\n     \
+    with --from-npm also invalid_metadata, wrong_scheme; with --firmware-inventory\n     \
+    also invalid_firmware_inventory; with --risks also invalid_risks, unknown_risk,\n     \
+    invalid_facts\n\n\
     The JSON error kinds are listed in full in the README (plan section).")]
 pub struct PlanArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
@@ -89,14 +93,26 @@ pub struct PlanArgs {
         conflicts_with = "from_npm"
     )]
     facts: Option<PathBuf>,
+    /// With --package: --keyring PATH (repeatable) and --require-signature.
+    #[command(flatten)]
+    trust: super::TrustArgs,
 }
 
 pub fn run(args: PlanArgs) -> u8 {
     if let (Some(from_npm), Some(to_npm), Some(deps)) = (&args.from_npm, &args.to_npm, &args.deps) {
         return run_npm(&args, deps, from_npm, to_npm);
     }
+    let policy = match args.trust.policy_with(
+        args.package.is_some(),
+        "--package PKG",
+        args.format,
+        PLAN_SCHEMA,
+    ) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let (graph, default_target, package_target) = match (&args.package, &args.deps) {
-        (Some(pkg), _) => match upgrade_planner::rpm::upgrade_deps_from_package(pkg) {
+        (Some(pkg), _) => match upgrade_deps_from_package_with(pkg, &policy) {
             // The package's own VERSION-BUILD: node V-B when the file has it, else node V (the
             // package is a build of V), as the upgrade service resolves it on upload.
             Ok((graph, identity)) => {

@@ -86,11 +86,12 @@ impl RolloutFormat {
     Exit codes:\n  \
     0  planned, and every step fits the windows\n  \
     1  refused: unknown_target, deprecated_target, unknown_version, past_target, no_route,\n     \
-    not_recommended, cannot_converge, subset_order, missing_packages; or some steps do not\n     \
+    not_recommended, cannot_converge, subset_order, missing_packages, ambiguous_package\n     \
+    (candidates of several architectures for a node without `arch`); or some steps do not\n     \
     fit the windows\n  \
     2  usage error, unreadable or invalid input: invalid_document, invalid_inventory,\n     \
     invalid_windows, unknown_node, invalid_packages, invalid_firmware_inventory,\n     \
-    invalid_risks, unknown_risk\n\n\
+    invalid_keyring, invalid_risks, unknown_risk\n\n\
     Known risks (--risks) are evaluated per node: the inventory's `facts:` (the cluster's, and\n\
     each node's replacing them), as docs/risks.md describes.\n\n\
     Hand-off formats (schema upgrade-planner/requests/v1): redfish-hpe, redfish-dmtf, pulp,\n\
@@ -155,6 +156,10 @@ pub struct RolloutArgs {
     scheme: Option<VersionScheme>,
     #[command(flatten)]
     risk: super::risks::RiskArgs,
+    /// With --packages: --keyring PATH (repeatable) and --require-signature, applied to every
+    /// candidate package.
+    #[command(flatten)]
+    trust: super::TrustArgs,
 }
 
 /// One name of `--only`: never empty (`--only ""` or `a,,b` is a slip, not a node).
@@ -256,8 +261,17 @@ pub fn run(args: RolloutArgs) -> u8 {
         Err(e) => return rollout_failure(ef, schema, &e),
     };
     let mut rollout = rollout;
+    let policy = match args.trust.policy_with(
+        args.packages.is_some(),
+        "--packages DIR",
+        ef,
+        ROLLOUT_SCHEMA,
+    ) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     if let Some(dir) = &args.packages {
-        let source = match packages::RpmDirectory::scan(dir) {
+        let source = match packages::RpmDirectory::scan_with(dir, &policy) {
             Ok(s) => s,
             Err(e) => {
                 return fail(
@@ -270,7 +284,8 @@ pub fn run(args: RolloutArgs) -> u8 {
                 );
             }
         };
-        let missing = match packages::resolve(&mut rollout.steps, &source) {
+        let arch_of = |node: &str| inv.arch_of(node);
+        let missing = match packages::resolve_for(&mut rollout.steps, &source, &arch_of) {
             Ok(m) => m,
             Err(e) => {
                 return fail(
@@ -304,10 +319,15 @@ pub fn run(args: RolloutArgs) -> u8 {
                     .map(|(f, r)| serde_json::json!({"file": f, "reason": r}))
                     .collect::<Vec<_>>(),
             });
+            let ambiguous = missing.iter().any(|m| !m.ambiguous_arches.is_empty());
             return fail(
                 ef,
                 schema,
-                "missing_packages",
+                if ambiguous {
+                    "ambiguous_package"
+                } else {
+                    "missing_packages"
+                },
                 &message,
                 Some(details),
                 EXIT_REFUSED,

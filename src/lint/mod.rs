@@ -281,47 +281,72 @@ impl FileReport {
 /// the file (a YAML error "at end of input") is moved to the last character position that exists,
 /// so that every renderer can show it and every consumer can trust it.
 fn clamp_spans(src: &str, diags: &mut [Diagnostic]) {
-    let lines: Vec<(usize, &str)> = {
-        let mut out = Vec::new();
+    let mut lines = LineTable::new(src);
+    let mut fix = |s: Span| -> Span {
+        let start = lines.clamp(s.start);
+        let end = lines.clamp(s.end).max(start);
+        Span { start, end }
+    };
+    for d in diags {
+        d.span = d.span.map(&mut fix);
+        for r in &mut d.related {
+            r.span = fix(r.span);
+        }
+    }
+}
+
+/// The lines of a source for [`clamp_spans`]: each line's start, text and length in characters,
+/// computed once, and the character boundaries of a non-ASCII line computed the first time a span
+/// falls on it. Every clamp is then O(1) (amortised): a one-line file with thousands of findings
+/// must not rescan its line for each of them.
+struct LineTable<'a> {
+    /// `(start offset, text without the line break, length in characters)`.
+    lines: Vec<(usize, &'a str, usize)>,
+    /// Byte offset of every character of a non-ASCII line, by line index.
+    boundaries: std::collections::HashMap<usize, Vec<usize>>,
+}
+
+impl<'a> LineTable<'a> {
+    fn new(src: &'a str) -> Self {
+        let mut lines = Vec::new();
         let mut offset = 0;
         for line in src.split_inclusive('\n') {
-            out.push((offset, line.trim_end_matches(['\n', '\r'])));
+            let text = line.trim_end_matches(['\n', '\r']);
+            lines.push((offset, text, text.chars().count()));
             offset += line.len();
         }
-        if out.is_empty() {
-            out.push((0, ""));
+        if lines.is_empty() {
+            lines.push((0, "", 0));
         }
-        out
-    };
-    let clamp = |p: Position| -> Position {
-        let line = p.line.clamp(1, lines.len());
-        let (start, text) = lines.get(line - 1).copied().unwrap_or((0, ""));
-        let chars = text.chars().count();
+        LineTable {
+            lines,
+            boundaries: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The nearest position that exists: past the end of a line or of the file, the end of it.
+    fn clamp(&mut self, p: Position) -> Position {
+        let line = p.line.clamp(1, self.lines.len());
+        let (start, text, chars) = self.lines.get(line - 1).copied().unwrap_or((0, "", 0));
         let column = if line < p.line {
             chars + 1
         } else {
             p.column.clamp(1, chars + 1)
         };
-        let offset = start
-            + text
-                .char_indices()
-                .nth(column - 1)
-                .map_or(text.len(), |(i, _)| i);
+        let within = if chars == text.len() {
+            // ASCII: one byte per character.
+            column - 1
+        } else {
+            let offsets = self
+                .boundaries
+                .entry(line)
+                .or_insert_with(|| text.char_indices().map(|(i, _)| i).collect());
+            offsets.get(column - 1).copied().unwrap_or(text.len())
+        };
         Position {
-            offset,
+            offset: start + within,
             line,
             column,
-        }
-    };
-    let fix = |s: Span| -> Span {
-        let start = clamp(s.start);
-        let end = clamp(s.end).max(start);
-        Span { start, end }
-    };
-    for d in diags {
-        d.span = d.span.map(fix);
-        for r in &mut d.related {
-            r.span = fix(r.span);
         }
     }
 }

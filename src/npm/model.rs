@@ -155,13 +155,21 @@ pub struct Typed {
     pub ofw_ver: Option<Vec<String>>,
 }
 
-/// One item of valid metadata with its split values.
+/// One item of valid metadata; [`PackageItem::values`] splits it.
+///
+/// The split values are computed when asked for, not stored: a package read from tens of
+/// megabytes of metadata would otherwise hold every value twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageItem {
     /// The item as read.
     pub item: Item,
+}
+
+impl PackageItem {
     /// Its values: split on the separator for multi-valued known items, else the raw value alone.
-    pub values: Vec<String>,
+    pub fn values(&self) -> Vec<&str> {
+        split_values(&self.item.name, &self.item.value)
+    }
 }
 
 /// Valid package metadata: every item in input order, the typed view and warnings.
@@ -814,16 +822,8 @@ pub fn validate(raw: RawMetadata) -> Result<Package, NpmError> {
         cfe_ver: b.cfe_ver,
         ofw_ver: b.ofw_ver,
     };
-    let items = items
-        .into_iter()
-        .map(|item| {
-            let values = split_values(&item.name, &item.value)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            PackageItem { item, values }
-        })
-        .collect();
+    // Same layout, so the vector is reused in place (no second copy of every item).
+    let items = items.into_iter().map(|item| PackageItem { item }).collect();
     Ok(Package {
         form,
         items,

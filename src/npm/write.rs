@@ -197,7 +197,7 @@ mod tests {
             let a = npm::read(to_text(&items).as_bytes()).unwrap();
             let b = npm::read(to_xml(&items).as_bytes()).unwrap();
             prop_assert_eq!(&a.typed, &b.typed);
-            let values = |p: &npm::Package| p.items.iter().map(|i| (i.item.name.clone(), i.values.clone())).collect::<Vec<_>>();
+            let values = |p: &npm::Package| p.items.iter().map(|i| (i.item.name.clone(), i.values().iter().map(|v| v.to_string()).collect::<Vec<_>>())).collect::<Vec<_>>();
             prop_assert_eq!(values(&a), values(&b));
             prop_assert_eq!(a.findings.len(), 1, "one unknown item");
             let ontap = set[0].1 == "DataOntap";

@@ -13,47 +13,80 @@ fn severity_style(s: Severity) -> Style {
     }
 }
 
+/// Characters of a long line shown before the start of the span.
+const SNIPPET_BEFORE: usize = 80;
+/// Characters of a long line shown from the start of the span on.
+const SNIPPET_FROM: usize = 160;
+
 /// The source line holding `span`'s start, and the caret line under the span (on that line only).
-/// The line is found from the span's byte offset (no scan from the top of the file, so rendering
-/// many findings stays linear); control characters are escaped.
+/// A line longer than the window (a one-line JSON inventory, XML or flow-style YAML) is cut to
+/// [`SNIPPET_BEFORE`] characters before the span and [`SNIPPET_FROM`] from it, with `…` where it
+/// was cut, so each snippet costs the same whatever the line's length and rendering many findings
+/// on one huge line stays linear. The line is found from the span's byte offset (no scan from the
+/// top of the file); control characters are escaped.
 fn snippet(src: &str, span: Span) -> Option<(String, String)> {
     let offset = span.start.offset;
-    let before = src.get(..offset)?;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let rest = src.get(line_start..)?;
-    let line = rest.split('\n').next().unwrap_or("");
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    let head = src.get(line_start..offset).unwrap_or("");
-    let head = head.get(..head.len().min(line.len())).unwrap_or(head);
+    src.get(..offset)?;
+    // The line start, looked for no further back than the window can show (4 bytes a character).
+    let mut from = offset.saturating_sub(SNIPPET_BEFORE * 4 + 1);
+    while !src.is_char_boundary(from) {
+        from += 1;
+    }
+    let back = src.get(from..offset)?;
+    let (line_start, mut cut_left) = match memchr::memrchr(b'\n', back.as_bytes()) {
+        Some(i) => (from + i + 1, false),
+        None => (from, from > 0),
+    };
+    let mut head = src.get(line_start..offset)?;
+    let head_chars = head.chars().count();
+    if head_chars > SNIPPET_BEFORE {
+        let skip = head
+            .char_indices()
+            .nth(head_chars - SNIPPET_BEFORE)
+            .map_or(head.len(), |(i, _)| i);
+        head = head.get(skip..).unwrap_or_default();
+        cut_left = true;
+    }
+    // The rest of the line, looked at no further than the window can show.
+    let rest = src.get(offset..)?;
+    let mut to = rest.len().min(SNIPPET_FROM * 4 + 1);
+    while !rest.is_char_boundary(to) {
+        to += 1;
+    }
+    let ahead = rest.get(..to).unwrap_or(rest);
+    let tail = match memchr::memchr(b'\n', ahead.as_bytes()) {
+        Some(i) => ahead.get(..i).unwrap_or(ahead),
+        None => ahead,
+    };
+    let tail = tail.strip_suffix('\r').unwrap_or(tail);
+    let (tail, cut_right) = match tail.char_indices().nth(SNIPPET_FROM) {
+        Some((i, _)) => (tail.get(..i).unwrap_or(tail), true),
+        None => (tail, false),
+    };
     let width = if span.end.line == span.start.line && span.end.column > span.start.column {
         span.end.column - span.start.column
     } else {
         1
     };
-    let line_chars = line.chars().count();
-    let start_col = head.chars().count();
-    let width = width.min(line_chars.saturating_sub(start_col)).max(1);
+    let width = width.min(tail.chars().count()).max(1);
     // Carets line up under the escaped text: each escaped character may widen.
-    let prefix: String = head
-        .chars()
-        .map(|c| {
-            if c == '\t' {
-                "\t".to_string()
-            } else {
-                " ".repeat(escaped_width(c))
-            }
-        })
-        .collect();
-    let marked: usize = line
-        .chars()
-        .skip(start_col)
-        .take(width)
-        .map(escaped_width)
-        .sum();
-    Some((
-        sanitize(line).into_owned(),
-        format!("{prefix}{}", "^".repeat(marked.max(1))),
-    ))
+    let mut prefix: String = if cut_left { " ".into() } else { String::new() };
+    for c in head.chars() {
+        if c == '\t' {
+            prefix.push('\t');
+        } else {
+            prefix.push_str(&" ".repeat(escaped_width(c)));
+        }
+    }
+    let marked: usize = tail.chars().take(width).map(escaped_width).sum();
+    let line = format!(
+        "{}{}{}{}",
+        if cut_left { "…" } else { "" },
+        sanitize(head),
+        sanitize(tail),
+        if cut_right { "…" } else { "" },
+    );
+    Some((line, format!("{prefix}{}", "^".repeat(marked.max(1)))))
 }
 
 /// How many columns a character takes once [`sanitize`]d.
@@ -231,6 +264,74 @@ mod tests {
         let plain = strip(&text);
         assert!(!plain.contains('\x07'), "{plain}");
         assert!(plain.contains("\\u{1b}]0;pwned\\u{7}"), "{plain}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let d = |offset: usize, len: usize| {
+            let at = |o: usize| crate::diagnostic::Position {
+                offset: o,
+                line: 1,
+                column: o + 1,
+            };
+            Diagnostic::warning(
+                "x",
+                Some(Span {
+                    start: at(offset),
+                    end: at(offset + len),
+                }),
+                "m",
+            )
+        };
+        let src = format!("{}KEY{}\n", "a".repeat(10_000), "b".repeat(10_000));
+        let text = strip(&to_text("f", &src, &d(10_000, 3)));
+        let lines: Vec<&str> = text.lines().collect();
+        let line = lines[3].strip_prefix("1 | ").unwrap();
+        assert_eq!(
+            line,
+            format!(
+                "…{}KEY{}…",
+                "a".repeat(SNIPPET_BEFORE),
+                "b".repeat(SNIPPET_FROM - 3)
+            )
+        );
+        let carets = lines[4].strip_prefix("  | ").unwrap();
+        assert_eq!(carets, format!("{}^^^", " ".repeat(SNIPPET_BEFORE + 1)));
+        // Near the start of the line nothing is cut on the left; short lines are whole.
+        let text = strip(&to_text("f", &src, &d(5, 2)));
+        assert!(text.contains("1 | aaaaaaa"), "{text}");
+        let src = "short line\n";
+        let text = strip(&to_text("f", src, &d(6, 4)));
+        assert!(text.contains("1 | short line\n  |       ^^^^\n"), "{text}");
+        // Multi-byte characters never split, and the window holds characters, not bytes.
+        let src = format!("{}版{}", "é".repeat(5_000), "é".repeat(5_000));
+        let text = strip(&to_text("f", &src, &d(10_000, 3)));
+        let line = text.lines().nth(3).unwrap().strip_prefix("1 | ").unwrap();
+        assert_eq!(line.chars().count(), 1 + SNIPPET_BEFORE + SNIPPET_FROM + 1);
+        assert!(
+            line.contains(&format!("{}版", "é".repeat(SNIPPET_BEFORE))),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn many_findings_on_one_huge_line_render_in_linear_time() {
+        let src = "x".repeat(8 << 20);
+        let diags: Vec<Diagnostic> = (0..2_000)
+            .map(|i| {
+                let o = i * 4_000;
+                let at = crate::diagnostic::Position {
+                    offset: o,
+                    line: 1,
+                    column: o + 1,
+                };
+                Diagnostic::warning("x", Some(Span { start: at, end: at }), "m")
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let text = list_to_text("f", &src, &diags);
+        assert!(text.len() < diags.len() * 1_000, "{} bytes", text.len());
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     }
 
     #[test]

@@ -14,38 +14,55 @@ pub mod rollout;
 pub mod rpm;
 pub mod targets;
 
+use std::fmt::Write as _;
+
 /// Pads a table: every row is a list of cells; columns are left-aligned to their widest cell
 /// (width in characters), separated by two spaces, each line indented by `indent` spaces.
 /// Styled cells are given as `(text, style)` so that escape codes do not count toward widths.
 /// Cells are [`diagnostics::sanitize`]d: text from input files never reaches the terminal raw.
 pub fn table(rows: &[Vec<(String, anstyle::Style)>], indent: usize) -> String {
-    let rows: Vec<Vec<(String, anstyle::Style)>> = rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|(cell, st)| (diagnostics::sanitize(cell).into_owned(), *st))
-                .collect()
-        })
-        .collect();
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0usize; columns];
-    for row in &rows {
-        for (i, (cell, _)) in row.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(cell.chars().count());
+    table_from(
+        || {
+            rows.iter()
+                .map(|row| row.iter().map(|(cell, st)| (cell.as_str(), *st)))
+        },
+        indent,
+    )
+}
+
+/// [`table`] over rows produced twice by `rows` (once to measure the columns, once to write), so
+/// a table of many rows costs its output and nothing more: no copy of the cells is kept.
+pub fn table_from<R, C, T>(rows: impl Fn() -> R, indent: usize) -> String
+where
+    R: Iterator<Item = C>,
+    C: IntoIterator<Item = (T, anstyle::Style)>,
+    T: AsRef<str>,
+{
+    let mut widths: Vec<usize> = Vec::new();
+    let mut bytes = 0;
+    for row in rows() {
+        for (i, (cell, _)) in row.into_iter().enumerate() {
+            let cell = diagnostics::sanitize(cell.as_ref());
+            bytes += cell.len() + 2;
+            let w = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(c) => *c = (*c).max(w),
+                None => widths.push(w),
             }
         }
+        bytes += indent + 1;
     }
-    let mut out = String::new();
-    for row in &rows {
-        let mut line = " ".repeat(indent);
-        for (i, (cell, style)) in row.iter().enumerate() {
-            let last = i + 1 == row.len();
-            line.push_str(&format!("{style}{cell}{style:#}"));
-            if !last {
-                let pad = widths.get(i).copied().unwrap_or(0) - cell.chars().count() + 2;
-                line.push_str(&" ".repeat(pad));
-            }
+    let mut out = String::with_capacity(bytes);
+    let mut line = String::new();
+    for row in rows() {
+        line.clear();
+        line.extend(std::iter::repeat_n(' ', indent));
+        let mut pad = 0;
+        for (i, (cell, style)) in row.into_iter().enumerate() {
+            line.extend(std::iter::repeat_n(' ', pad));
+            let cell = diagnostics::sanitize(cell.as_ref());
+            let _ = write!(line, "{style}{cell}{style:#}");
+            pad = widths.get(i).copied().unwrap_or(0) - cell.chars().count() + 2;
         }
         out.push_str(line.trim_end());
         out.push('\n');

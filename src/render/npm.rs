@@ -1,12 +1,14 @@
 //! NPM package metadata for people (aligned text) and programs (the `upgrade-planner/npm/v1` and
 //! `upgrade-planner/npm-check/v1` JSON documents). Field-by-field documentation: `docs/npm.md`.
 
-use super::{diagnostics, style, table};
+use super::{diagnostics, style, table, table_from};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::npm::model::{OntapRls, Stamp};
+use crate::npm::model::{OntapRls, PackageItem, Stamp};
 use crate::npm::release::Qualifier;
 use crate::npm::{CheckReport, NPM_CHECK_SCHEMA, NPM_SCHEMA, NpmError, Package, Request};
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 
 fn stamp_json(s: &Stamp) -> Value {
     json!({"weekday": s.weekday, "date": s.date, "time": s.time, "zone": s.zone})
@@ -65,23 +67,55 @@ fn findings_json(file: &str, findings: &[Diagnostic]) -> Value {
         .collect()
 }
 
-/// Valid metadata as the `upgrade-planner/npm/v1` document.
-pub fn package_to_json(file: &str, p: &Package) -> Value {
-    json!({
-        "schema": NPM_SCHEMA,
-        "file": file,
-        "form": p.form.as_str(),
-        "items": p.items.iter().map(|i| json!({
-            "name": i.item.name,
-            "values": i.values,
-            "line": i.item.span.start.line,
-            "value": i.item.value,
-            "known": crate::npm::KnownItem::from_name(&i.item.name).is_some(),
-        })).collect::<Vec<_>>(),
-        "package_type": p.package_type.as_str(),
-        "typed": typed_json(p),
-        "findings": findings_json(file, &p.findings),
-    })
+/// Valid metadata as the `upgrade-planner/npm/v1` document. It serialises straight from the
+/// package (no JSON tree of every item), so writing a large package costs no more memory than
+/// reading it.
+pub fn package_to_json<'a>(file: &'a str, p: &'a Package) -> PackageJson<'a> {
+    PackageJson {
+        schema: NPM_SCHEMA,
+        file,
+        form: p.form.as_str(),
+        items: ItemsJson(&p.items),
+        package_type: p.package_type.as_str(),
+        typed: typed_json(p),
+        findings: findings_json(file, &p.findings),
+    }
+}
+
+/// The `upgrade-planner/npm/v1` document of valid metadata (see [`package_to_json`]).
+#[derive(Debug, Serialize)]
+pub struct PackageJson<'a> {
+    schema: &'static str,
+    file: &'a str,
+    form: &'static str,
+    items: ItemsJson<'a>,
+    package_type: &'static str,
+    typed: Value,
+    findings: Value,
+}
+
+/// The `items` array, serialised one item at a time.
+#[derive(Debug)]
+struct ItemsJson<'a>(&'a [PackageItem]);
+
+impl Serialize for ItemsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct ItemJson<'a> {
+            name: &'a str,
+            values: Vec<&'a str>,
+            line: usize,
+            value: &'a str,
+            known: bool,
+        }
+        s.collect_seq(self.0.iter().map(|i| ItemJson {
+            name: &i.item.name,
+            values: i.values(),
+            line: i.item.span.start.line,
+            value: &i.item.value,
+            known: crate::npm::KnownItem::from_name(&i.item.name).is_some(),
+        }))
+    }
 }
 
 /// A valid request as the `upgrade-planner/npm/v1` document (no items, `request` set).
@@ -125,10 +159,11 @@ pub fn error_to_text(file: &str, src: &str, e: &NpmError) -> String {
     diagnostics::to_text(file, src, &e.to_diagnostic())
 }
 
-fn values_text(values: &[String]) -> String {
-    match values {
-        [one] if one.is_empty() => "(empty)".into(),
-        _ => values.join(" | "),
+fn values_text(item: &PackageItem) -> Cow<'_, str> {
+    match item.values().as_slice() {
+        [""] => "(empty)".into(),
+        [one] => Cow::Borrowed(one),
+        values => values.join(" | ").into(),
     }
 }
 
@@ -159,23 +194,24 @@ pub fn package_to_text(file: &str, src: &str, p: &Package) -> String {
     out.push_str(&format!(
         "\n{h}Items{h:#} (values split on `,` for multi-valued items)\n"
     ));
-    let mut rows = vec![vec![
-        ("LINE".to_string(), h),
-        ("NAME".to_string(), h),
-        ("VALUES".to_string(), h),
-    ]];
-    for i in &p.items {
-        let known = crate::npm::KnownItem::from_name(&i.item.name).is_some();
-        rows.push(vec![
-            (i.item.span.start.line.to_string(), style::PLAIN),
-            (
-                i.item.name.clone(),
-                if known { style::PLAIN } else { style::DIM },
-            ),
-            (values_text(&i.values), style::PLAIN),
-        ]);
-    }
-    out.push_str(&table(&rows, 2));
+    // One row per item, produced twice by `table_from` (widths, then output): no copy is kept.
+    let header = [("LINE", h), ("NAME", h), ("VALUES", h)].map(|(c, st)| (Cow::Borrowed(c), st));
+    out.push_str(&table_from(
+        || {
+            std::iter::once(header.clone()).chain(p.items.iter().map(|i| {
+                let known = crate::npm::KnownItem::from_name(&i.item.name).is_some();
+                [
+                    (Cow::Owned(i.item.span.start.line.to_string()), style::PLAIN),
+                    (
+                        Cow::Borrowed(i.item.name.as_str()),
+                        if known { style::PLAIN } else { style::DIM },
+                    ),
+                    (values_text(i), style::PLAIN),
+                ]
+            }))
+        },
+        2,
+    ));
     out.push_str(&format!("\n{h}Typed view{h:#}\n"));
     let t = &p.typed;
     let mut rows: Vec<Vec<(String, anstyle::Style)>> = Vec::new();

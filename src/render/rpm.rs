@@ -5,6 +5,7 @@ use super::style::{DIM, ERROR, GOOD, HEADING, PLAIN, WARNING};
 use super::table;
 use crate::rpm::PackageRecord;
 use crate::rpm::digest::{DigestCheck, Status};
+use crate::rpm::signature::{CheckStatus, PackageStatus, SignatureCheck};
 use anstyle::Style;
 
 fn cell(text: impl Into<String>) -> (String, Style) {
@@ -40,6 +41,34 @@ fn digest_row(d: &DigestCheck) -> Vec<(String, Style)> {
         (d.status.as_str().to_string(), status_style(d.status)),
         cell(value),
     ]
+}
+
+/// "signed by KEYID (fingerprint, created ...): verified", one line per signature.
+fn signature_line(c: &SignatureCheck) -> (String, Style) {
+    let style = match c.status {
+        CheckStatus::Verified => GOOD,
+        CheckStatus::Bad => ERROR,
+        CheckStatus::NoKey | CheckStatus::Unsupported => WARNING,
+        CheckStatus::NotChecked => DIM,
+    };
+    let mut text = format!(
+        "signed by {} ({}, created {}): {}",
+        c.key_id.as_deref().unwrap_or("unknown key"),
+        c.fingerprint.as_deref().unwrap_or("fingerprint unknown"),
+        c.created.as_deref().unwrap_or("unknown"),
+        c.status.as_str()
+    );
+    text.push_str(&format!(
+        " [{} {}/{}, covers {}]",
+        c.tag_name,
+        c.algorithm.as_deref().unwrap_or("?"),
+        c.hash.as_deref().unwrap_or("?"),
+        c.covers
+    ));
+    if let (Some(reason), false) = (&c.reason, c.status == CheckStatus::Verified) {
+        text.push_str(&format!(": {reason}"));
+    }
+    (text, style)
 }
 
 /// Renders one package record as aligned text.
@@ -87,10 +116,18 @@ pub fn to_text(r: &PackageRecord) -> String {
             cell(if r.signatures.is_empty() {
                 "none".to_string()
             } else {
-                format!("{} (present, not verified)", r.signatures.join(", "))
+                format!(
+                    "{}: {}",
+                    r.signatures.join(", "),
+                    r.signature.status.as_str()
+                )
             }),
         ],
     ];
+    let mut rows = rows;
+    for c in &r.signature.checks {
+        rows.push(vec![cell(""), signature_line(c)]);
+    }
     out.push_str(&table(&rows, 2));
     out.push_str("  digests\n");
     let d = &r.digests;
@@ -154,6 +191,9 @@ pub fn to_text(r: &PackageRecord) -> String {
     }
     let verdict = match r.verified {
         Some(true) => format!("{GOOD}intact{GOOD:#}: every digest the package declares verified"),
+        Some(false) if r.signature.status == PackageStatus::Bad && !r.has_mismatch() => format!(
+            "{ERROR}DAMAGED OR ALTERED{ERROR:#}: a signature does not verify; do not use this package"
+        ),
         Some(false) => format!(
             "{ERROR}DAMAGED OR ALTERED{ERROR:#}: a digest does not match; do not use this package"
         ),
@@ -165,6 +205,24 @@ pub fn to_text(r: &PackageRecord) -> String {
     if r.verified != Some(false) && u.error.is_some() {
         out.push_str(&format!(
             "  {ERROR}problem{ERROR:#}       the upgrade YAML could not be read out of the payload\n"
+        ));
+    }
+    if !r.header_authenticated && r.verified != Some(false) {
+        out.push_str(&format!(
+            "  {WARNING}warning{WARNING:#}       the main header is authenticated by nothing (no header \
+             SHA-256 or SHA-1, no verified signature): extract and plan refuse it\n"
+        ));
+    }
+    for f in &r.findings {
+        out.push_str(&format!(
+            "  {WARNING}warning{WARNING:#}       {}\n",
+            f.message
+        ));
+    }
+    if let Some(refusal) = &r.refusal {
+        out.push_str(&format!(
+            "  {ERROR}refused{ERROR:#}       {}: {}\n",
+            refusal.kind, refusal.message
         ));
     }
     out

@@ -33,9 +33,9 @@ use thiserror::Error;
 pub const DEFAULT_PACKAGE: &str = "oceanbase-ce";
 
 /// Keys allowed at the top level of an inventory.
-pub const TOP_KEYS: [&str; 4] = ["cluster", "package", "nodes", "facts"];
+pub const TOP_KEYS: [&str; 5] = ["cluster", "package", "nodes", "arch", "facts"];
 /// Keys allowed in a node.
-pub const NODE_KEYS: [&str; 10] = [
+pub const NODE_KEYS: [&str; 11] = [
     "name",
     "role",
     "joined",
@@ -45,6 +45,7 @@ pub const NODE_KEYS: [&str; 10] = [
     "consumer_id",
     "bmc",
     "appliance_id",
+    "arch",
     "facts",
 ];
 /// Keys allowed in a node's `estimates`.
@@ -161,6 +162,9 @@ pub struct ClusterNode {
     pub bmc: Option<String>,
     /// The PowerStore appliance id (`A1`; `--format powerstore`).
     pub appliance_id: Option<String>,
+    /// The node's architecture (`x86_64`, `aarch64`), when given: `--packages` keeps only
+    /// packages of that architecture (and `noarch`).
+    pub arch: Option<String>,
     /// The node's own facts for known risks (`facts:`; they replace the cluster's name by name),
     /// `None` when the node has no `facts:` mapping.
     pub facts: Option<Facts>,
@@ -177,6 +181,18 @@ pub struct Inventory {
     pub nodes: Vec<ClusterNode>,
     /// The cluster's facts for known risks (`facts:`), `None` when the inventory has none.
     pub facts: Option<Facts>,
+    /// The architecture of every node that gives none, when given.
+    pub arch: Option<String>,
+}
+
+impl Inventory {
+    /// The architecture of node `name`: its own `arch`, else the cluster's.
+    pub fn arch_of(&self, name: &str) -> Option<String> {
+        self.find(name)
+            .and_then(|i| self.nodes.get(i))
+            .and_then(|n| n.arch.clone())
+            .or_else(|| self.arch.clone())
+    }
 }
 
 /// Why an inventory could not be loaded.
@@ -541,6 +557,7 @@ fn read(src: &str, diags: &mut Vec<Diagnostic>, version_required: bool) -> Optio
         .filter_map(|n| read_node(n, diags, version_required))
         .collect();
     check_cluster(&nodes, nodes_node.span, diags);
+    let arch = top.get("arch").and_then(|n| name_text(n, "arch", diags));
     let facts = top
         .get("facts")
         .and_then(|n| Facts::from_node(n, "inventory-schema", "the cluster's `facts`", diags));
@@ -548,6 +565,7 @@ fn read(src: &str, diags: &mut Vec<Diagnostic>, version_required: bool) -> Optio
         cluster,
         package,
         nodes,
+        arch,
         facts,
     })
 }
@@ -621,6 +639,7 @@ fn read_node(
         appliance_id: fields
             .get("appliance_id")
             .and_then(|n| name_text(n, "appliance_id", diags)),
+        arch: fields.get("arch").and_then(|n| name_text(n, "arch", diags)),
         facts: fields
             .get("facts")
             .and_then(|n| Facts::from_node(n, "inventory-schema", "a node's `facts`", diags)),

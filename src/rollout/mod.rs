@@ -898,6 +898,8 @@ mod tests {
             release: release.into(),
             file: format!("oceanbase-ce-{version}-{release}.x86_64.rpm"),
             digests_ok: ok,
+            arch: "x86_64".into(),
+            refused: None,
             ..CandidatePackage::default()
         }
     }

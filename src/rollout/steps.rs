@@ -93,6 +93,9 @@ pub struct PackageSpec {
     /// The HPE component signature file beside the chosen package, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compsig: Option<String>,
+    /// With `--packages`: every candidate considered, with why it was taken or passed over.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<super::packages::CandidateVerdict>,
 }
 
 impl PackageSpec {
@@ -116,6 +119,7 @@ impl PackageSpec {
             epoch: None,
             size: None,
             compsig: None,
+            candidates: Vec::new(),
         }
     }
 }

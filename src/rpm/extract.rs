@@ -9,6 +9,8 @@ use super::cpio::{CpioError, CpioReader, EntryName};
 use super::digest::{Algorithm, DigestCheck, Status};
 use super::header::tag;
 use super::payload::{self, Compressor};
+use super::signature::{self, PackageSignature};
+use super::trust::{self, TrustPolicy};
 use super::{FileEntry, Package, RpmError, find_upgrade_deps, seek};
 use crate::limits;
 use std::collections::HashMap;
@@ -31,6 +33,10 @@ pub struct Extracted {
     /// Whether the file was read by decoding only the xz blocks that hold it ([`super::seek`]);
     /// false when the payload was streamed from its start.
     pub block_seek: bool,
+    /// The package's signatures, checked against the policy's keyring.
+    pub signature: PackageSignature,
+    /// Findings that did not stop the extraction (a signature SIZE that disagrees with the file).
+    pub findings: Vec<crate::Diagnostic>,
 }
 
 /// Why copying an entry out of the archive failed.
@@ -243,13 +249,25 @@ pub fn extract(
     file: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<Extracted, RpmError> {
+    extract_with(path, file, out, &TrustPolicy::default())
+}
+
+/// [`extract`] under a trust policy: nothing is written unless the main header is authenticated
+/// (a matching header SHA-256 or SHA-1, or a signature verified with the policy's keyring), no
+/// signature is bad, and, with `require_signature`, the signature status is `verified`
+/// (see [`trust::judge`]).
+pub fn extract_with(
+    path: &Path,
+    file: Option<&str>,
+    out: &mut dyn Write,
+    policy: &TrustPolicy,
+) -> Result<Extracted, RpmError> {
     let (pkg, mut reader) = Package::open(path)?;
     let file_size = reader
         .get_ref()
         .metadata()
         .map_err(|e| RpmError::io(path, e))?
         .len();
-    pkg.check_signed_size(file_size)?;
     let header_check = header_digest(&pkg)?;
     if header_check.status == Status::Mismatch {
         return Err(RpmError::DigestMismatch {
@@ -266,6 +284,21 @@ pub fn extract(
             actual: header_check.actual.clone().unwrap_or_default(),
         });
     }
+    let mut found = signature::examine(&pkg, policy.keyring());
+    if policy.keyring.is_some() {
+        signature::verify_payload_signatures(&pkg, &mut found, path)?;
+    }
+    let signature = signature::summarize(&found, policy.keyring.is_some());
+    let authenticated = header_check.status == Status::Verified
+        || signature.status == signature::PackageStatus::Verified;
+    if let Some(refusal) = trust::judge(path, &signature, authenticated, policy, true) {
+        return Err(refusal);
+    }
+    let findings: Vec<crate::Diagnostic> = pkg
+        .judge_size_by_reading(path, file_size)?
+        .into_iter()
+        .chain(pkg.size_tag_finding())
+        .collect();
     let files = pkg.files()?;
     let target = match file {
         Some(f) => {
@@ -358,6 +391,8 @@ pub fn extract(
         header_digest: header_check,
         file_digest: file_check,
         block_seek,
+        signature,
+        findings,
     })
 }
 

@@ -350,6 +350,12 @@ pub struct Header {
     raw: Vec<u8>,
     /// Validated index entries, in file order.
     entries: Vec<Entry>,
+    /// Positions in `entries`, sorted by tag (stable), as librpm's `headerSort` orders them.
+    sorted: Vec<u32>,
+    /// Which header this is (tag look-ups differ, see [`Header::entry`]).
+    which: Which,
+    /// Whether the header opens with a region entry.
+    has_region: bool,
     /// Where the header starts in the file.
     file_offset: u64,
     /// The file it was read from (for error messages).
@@ -577,6 +583,46 @@ fn check_region(
     Ok(Some(rdl))
 }
 
+/// `hdrblobImport` (lib/header.c, rpm 4.18): laid end to end from offset 0, each aligned as its
+/// type requires, the entries' data (plus the 16-byte region trailer, when the header has a
+/// region) must fill the data store exactly. A gap, a trailing byte or a store length that
+/// disagrees with the entries is `hdr load: BAD` for `rpm -qp`, `rpm -i` and `rpm2cpio`, even
+/// though `rpm -K` (which does not import the header) accepts the package.
+fn check_data_accounted(
+    entries: &[Entry],
+    has_region: bool,
+    dl: u32,
+    which: Which,
+    at: u64,
+    source: &Path,
+) -> Result<(), RpmError> {
+    let ordinary = entries.get(usize::from(has_region)..).unwrap_or_default();
+    let mut total: u64 = 0;
+    for e in ordinary {
+        if let Some(size) = e.data_type.element_size().filter(|&s| s > 1) {
+            let size = u64::from(size);
+            total = total.div_ceil(size) * size;
+        }
+        total += u64::from(e.len);
+    }
+    if has_region {
+        total += ENTRY_SIZE as u64;
+    }
+    if total != u64::from(dl) {
+        return Err(RpmError::malformed(
+            source,
+            which.name(),
+            at + 8,
+            format!(
+                "the header announces {dl} bytes of data but its entries account for {total}; \
+                 librpm cannot load it (`hdr load: BAD` from rpm -qp, rpm -i and rpm2cpio, \
+                 although rpm -K may pass it): the header is damaged, fetch the package again"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Length of the strings starting at `offset`: `count` NUL-terminated strings inside `store`.
 fn strings_len(store: &[u8], offset: u32, count: u32) -> Option<u32> {
     let mut pos = offset as usize;
@@ -795,12 +841,43 @@ impl Header {
                 len,
             });
         }
+        // The signature header is checked after its known tags (`check_signature_tags`), whose
+        // messages say more about a retyped digest than "not accounted for" would.
+        if which == Which::Main {
+            check_data_accounted(&entries, region.is_some(), dl, which, at, source)?;
+        }
+        // librpm looks tags up in the index sorted by tag (a stable sort, glibc's merge sort)
+        // with glibc's `bsearch`: a repeated tag resolves to the occurrence that search hits.
+        let mut sorted: Vec<u32> = (0..entries.len() as u32).collect();
+        sorted.sort_by_key(|&i| entries.get(i as usize).map_or(0, |e| e.tag));
         Ok(Header {
             raw,
             entries,
+            sorted,
+            which,
+            has_region: region.is_some(),
             file_offset: at,
             source: source.to_path_buf(),
         })
+    }
+
+    /// `hdrblobImport`'s check that the entries account for every data byte (see
+    /// [`check_data_accounted`]); made by the parser for the main header, by [`read_headers`]
+    /// for the signature header once its known tags were checked.
+    pub fn check_data_accounted(&self) -> Result<(), RpmError> {
+        let dl = self
+            .raw
+            .get(12..16)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, u32::from_be_bytes);
+        check_data_accounted(
+            &self.entries,
+            self.has_region,
+            dl,
+            self.which,
+            self.file_offset,
+            &self.source,
+        )
     }
 
     /// The header's bytes exactly as in the file (what the header digests cover).
@@ -828,9 +905,30 @@ impl Header {
         &self.entries
     }
 
-    /// The entry for a tag (the first, if a hostile header repeats it).
+    /// The entry for a tag, as librpm finds it when a header repeats a tag: in the signature
+    /// header the first in index order (`hdrblobGet`, what rpm's signature and digest checks
+    /// read); in the main header the one glibc's `bsearch` hits in the index sorted by tag
+    /// (`headerGet` after `headerSort`, what `rpm -qp` and the installer read).
     pub fn entry(&self, tag: u32) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.tag == tag)
+        match self.which {
+            Which::Signature => self.entries.iter().find(|e| e.tag == tag),
+            Which::Main => {
+                let (mut lo, mut hi) = (0usize, self.sorted.len());
+                while lo < hi {
+                    let mid = (lo + hi) / 2;
+                    let e = self
+                        .sorted
+                        .get(mid)
+                        .and_then(|&i| self.entries.get(i as usize))?;
+                    match tag.cmp(&e.tag) {
+                        std::cmp::Ordering::Less => hi = mid,
+                        std::cmp::Ordering::Greater => lo = mid + 1,
+                        std::cmp::Ordering::Equal => return Some(e),
+                    }
+                }
+                None
+            }
+        }
     }
 
     fn data(&self, e: &Entry) -> &[u8] {
@@ -950,6 +1048,12 @@ pub fn check_signature_tags(sig: &Header) -> Result<(), RpmError> {
         let bad = |message: String| {
             RpmError::malformed(&sig.source, "signature header", index_at(i), message)
         };
+        // SIZE and LONGSIZE: librpm never reads them and no digest covers them, so a retyped one
+        // is not a reason to refuse a package rpm installs; it is reported (a finding) and not
+        // read (`Package::signed_size`).
+        if matches!(e.tag, tag::SIG_SIZE | tag::SIG_LONGSIZE) {
+            continue;
+        }
         if e.data_type != data_type || (count != 0 && e.count != count) {
             let want_count = if count == 0 {
                 String::new()
@@ -1032,6 +1136,7 @@ pub fn read_headers<R: Read>(reader: &mut R, source: &Path) -> Result<Headers, R
     let sig_at = LEAD_SIZE as u64;
     let signature = Header::read(reader, Which::Signature, sig_at, source)?;
     check_signature_tags(&signature)?;
+    signature.check_data_accounted()?;
     let pad = signature_padding(&signature);
     let mut pad_bytes = [0u8; 8];
     let pad_buf = pad_bytes.get_mut(..pad).unwrap_or_default();
@@ -1218,11 +1323,15 @@ mod tests {
         let sig = region_header(Which::Signature, &[(1000, 6, 0, 1)], b"abc\0");
         refused(&sig, Which::Main, "tag 62");
         assert!(Header::parse(&sig, Which::Signature, 0, Path::new("t")).is_ok());
-        // The main header's region must cover the whole header; the signature header's need not.
+        // The main header's region must cover the whole header; the signature header's need not
+        // (`hdrblobVerifyRegion`), but its entries must still account for every data byte
+        // (`hdrblobImport`: a trailing byte is `hdr load: BAD`).
         let mut longer = sig.clone();
         longer[15] += 1;
         longer.push(0);
-        assert!(Header::parse(&longer, Which::Signature, 0, Path::new("t")).is_ok());
+        let (h, _) = Header::parse(&longer, Which::Signature, 0, Path::new("t")).unwrap();
+        let err = h.check_data_accounted().unwrap_err().to_string();
+        assert!(err.contains("account for"), "{err}");
         let mut longer = ok.clone();
         longer[15] += 1;
         longer.push(0);
@@ -1243,12 +1352,16 @@ mod tests {
         };
         let sha1 = [b'a'; 40];
         let mut store = sha1.to_vec();
-        store.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0]);
+        store.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 7]);
         assert!(sig(&[(269, 6, 0, 1), (1000, 4, 44, 1)], &store).is_ok());
-        let err = sig(&[(269, 6, 0, 1), (1000, 3, 44, 1)], &store).unwrap_err();
-        assert!(err.contains("SIZE") && err.contains("INT32"), "{err}");
-        let err = sig(&[(269, 6, 0, 1), (1000, 4, 44, 2)], &store).unwrap_err();
-        assert!(err.contains("count 2"), "{err}");
+        // SIZE of another type is not refused (librpm never reads it; `Package::signed_size`
+        // does not read it either and a finding says so).
+        assert!(sig(&[(1000, 3, 0, 2)], &[0, 0, 0, 7]).is_ok());
+        // MD5 must be 16 bytes.
+        let mut md5 = sha1.to_vec();
+        md5.extend_from_slice(&[0; 20]);
+        let err = sig(&[(269, 6, 0, 1), (1004, 7, 41, 15)], &md5[..56]).unwrap_err();
+        assert!(err.contains("count 15"), "{err}");
         store[3] = b'g';
         let err = sig(&[(269, 6, 0, 1), (1000, 4, 44, 1)], &store).unwrap_err();
         assert!(err.contains("40 hex digits"), "{err}");

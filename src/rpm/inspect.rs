@@ -10,6 +10,8 @@ use super::digest::{self, Algorithm, DigestCheck, Status};
 use super::extract::{self, CopyError};
 use super::header::tag;
 use super::payload::{self, Compressor, PayloadFlags};
+use super::signature::{self, Found, Keyring, PackageSignature, PackageStatus};
+use super::trust::{self, TrustPolicy};
 use super::{Package, PackageIdentity, RpmError, find_upgrade_deps, seek};
 use crate::depgraph::Document;
 use crate::diagnostic::Diagnostic;
@@ -32,6 +34,8 @@ pub struct InspectOptions {
     pub verify: bool,
     /// Chunk size for `chunks`.
     pub chunk_size: u64,
+    /// Keys to verify signatures with, and whether a verified signature is required.
+    pub trust: TrustPolicy,
 }
 
 impl Default for InspectOptions {
@@ -39,8 +43,18 @@ impl Default for InspectOptions {
         InspectOptions {
             verify: true,
             chunk_size: DEFAULT_CHUNK_SIZE,
+            trust: TrustPolicy::default(),
         }
     }
+}
+
+/// Why the trust policy refuses a package `inspect` read (`refusal` in the JSON record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    /// `bad_signature` or `signature_required`.
+    pub kind: &'static str,
+    /// The message, naming what was found.
+    pub message: String,
 }
 
 /// The digests of a package.
@@ -142,9 +156,19 @@ pub struct PackageRecord {
     /// true: every digest present verified; false: a mismatch; null: not everything was checked
     /// (`--no-verify`).
     pub verified: Option<bool>,
-    /// Signatures present in the signature header (`rsa`, `dsa`, `pgp`, `gpg`, `openpgp`); not
-    /// verified (no keys).
+    /// Signatures present in the signature header (`rsa`, `dsa`, `pgp`, `gpg`, `openpgp`), by tag;
+    /// their verification is `signature`.
     pub signatures: Vec<&'static str>,
+    /// Every signature checked against `--keyring`, and the package's verdict.
+    pub signature: PackageSignature,
+    /// Whether the main header is authenticated: its SHA-256 (or SHA-1) matches, or a signature
+    /// verified. MD5 alone does not authenticate it.
+    pub header_authenticated: bool,
+    /// Findings that are not failures (a signature SIZE that disagrees with the file, ...).
+    pub findings: Vec<Diagnostic>,
+    /// Why the trust policy refuses the package (a bad signature; `--require-signature` and no
+    /// verified signature); null when it does not.
+    pub refusal: Option<Refusal>,
     /// The file split into chunks.
     pub chunks: Chunks,
     /// Number of files the package lists.
@@ -174,7 +198,22 @@ impl PackageRecord {
     /// Whether the record shows a problem: a digest mismatch, or an upgrade YAML that the header
     /// lists but that could not be read out of the payload.
     pub fn has_problem(&self) -> bool {
-        self.has_mismatch() || self.upgrade_deps.error.is_some()
+        self.has_mismatch()
+            || self.upgrade_deps.error.is_some()
+            || self.signature.status == PackageStatus::Bad
+            || self.refusal.is_some()
+    }
+
+    /// The trust policy's refusal as an error (see [`trust::judge`]); `hands_out` adds the
+    /// authenticated-header requirement of commands that hand content out.
+    pub fn trust_refusal(&self, policy: &TrustPolicy, hands_out: bool) -> Option<RpmError> {
+        trust::judge(
+            Path::new(&self.path),
+            &self.signature,
+            self.header_authenticated,
+            policy,
+            hands_out,
+        )
     }
 
     /// The first mismatching digest, as an error.
@@ -226,7 +265,7 @@ pub fn record_from_headers(
     file_size: u64,
     chunk_size: u64,
 ) -> Result<PackageRecord, RpmError> {
-    record_with_start(pkg, file_size, chunk_size, &[])
+    record_with_start(pkg, file_size, chunk_size, &[], None).map(|(r, _)| r)
 }
 
 fn record_with_start(
@@ -234,7 +273,8 @@ fn record_with_start(
     file_size: u64,
     chunk_size: u64,
     payload_start: &[u8],
-) -> Result<PackageRecord, RpmError> {
+    keyring: Option<&Keyring>,
+) -> Result<(PackageRecord, Vec<Found>), RpmError> {
     let id = pkg.identity()?;
     let main = pkg.main();
     let sig = pkg.signature();
@@ -307,6 +347,8 @@ fn record_with_start(
         None => main.int(tag::SIZE)?,
     };
     let signed_size = pkg.signed_size()?;
+    let found = signature::examine(pkg, keyring);
+    let findings: Vec<Diagnostic> = pkg.size_tag_finding().into_iter().collect();
     let mut record = PackageRecord {
         schema: PACKAGE_SCHEMA,
         path: pkg.path.display().to_string(),
@@ -330,6 +372,10 @@ fn record_with_start(
         digests,
         verified: None,
         signatures,
+        signature: signature::summarize(&found, keyring.is_some()),
+        header_authenticated: false,
+        findings,
+        refusal: None,
         chunks: chunks(file_size, chunk_size),
         file_count: files.len(),
         upgrade_deps,
@@ -340,12 +386,19 @@ fn record_with_start(
         source_rpm: main.string(tag::SOURCERPM)?,
         os: main.string(tag::OS)?,
     };
+    record.header_authenticated = header_authenticated(&record);
     record.verified = overall(&record);
-    Ok(record)
+    Ok((record, found))
+}
+
+fn header_authenticated(record: &PackageRecord) -> bool {
+    record.digests.header_sha256.status == Status::Verified
+        || record.digests.header_sha1.status == Status::Verified
+        || record.signature.status == PackageStatus::Verified
 }
 
 fn overall(record: &PackageRecord) -> Option<bool> {
-    if record.has_mismatch() {
+    if record.has_mismatch() || record.signature.status == PackageStatus::Bad {
         return Some(false);
     }
     let unchecked = record
@@ -375,9 +428,18 @@ pub fn inspect_keep_yaml(
         .map_err(|e| RpmError::io(path, e))?
         .len();
     let start = super::peek(&mut reader, path)?;
-    let mut record = record_with_start(&pkg, file_size, options.chunk_size, &start)?;
-    pkg.check_signed_size(file_size)?;
+    let (mut record, mut found) = record_with_start(
+        &pkg,
+        file_size,
+        options.chunk_size,
+        &start,
+        options.trust.keyring(),
+    )?;
     if !options.verify {
+        if let Some(finding) = pkg.size_finding(file_size, None)? {
+            record.findings.push(finding);
+        }
+        settle(&mut record, &found, options);
         return Ok((record, None));
     }
     let files = pkg.files()?;
@@ -439,6 +501,14 @@ pub fn inspect_keep_yaml(
         }));
     } else {
         reader_hasher = payload_hasher.take();
+    }
+    // Header+payload signatures (legacy PGP/GPG tags) with a key in the keyring: each verified on
+    // its own thread over the main header and the payload as they stream by.
+    let main_raw = pkg.main().raw();
+    for f in found.iter_mut().filter(|f| f.needs_payload()) {
+        consumers.push(Box::new(move |r| {
+            f.verify_stream(std::io::Read::chain(main_raw, r));
+        }));
     }
     let payload_offset = pkg.headers.payload_offset;
     let (read, seeked) = std::thread::scope(|scope| {
@@ -504,8 +574,30 @@ pub fn inspect_keep_yaml(
             Err(message) => record.upgrade_deps.error = Some(message),
         }
     }
-    record.verified = overall(&record);
+    let verified_all = [&record.digests.md5, &record.digests.payload]
+        .iter()
+        .all(|d| d.status != Status::Mismatch)
+        && [&record.digests.md5, &record.digests.payload]
+            .iter()
+            .any(|d| d.status == Status::Verified);
+    if let Some(finding) = pkg.size_finding(file_size, Some(verified_all))? {
+        record.findings.push(finding);
+    }
+    settle(&mut record, &found, options);
     Ok((record, yaml_bytes))
+}
+
+/// Fills the signature verdict, header authentication, overall verdict and trust refusal.
+fn settle(record: &mut PackageRecord, found: &[Found], options: &InspectOptions) {
+    record.signature = signature::summarize(found, options.trust.keyring.is_some());
+    record.header_authenticated = header_authenticated(record);
+    record.verified = overall(record);
+    record.refusal = record
+        .trust_refusal(&options.trust, false)
+        .map(|e| Refusal {
+            kind: e.kind(),
+            message: e.to_string(),
+        });
 }
 
 /// The upgrade YAML read out of the payload: its bytes, their SHA-256, their file digest.

@@ -28,9 +28,13 @@ pub mod inspect;
 pub mod md5;
 pub mod payload;
 pub mod seek;
+pub mod signature;
+pub mod trust;
 
-pub use extract::{Extracted, extract};
+pub use extract::{Extracted, extract, extract_with};
 pub use inspect::{InspectOptions, PACKAGE_SCHEMA, PackageRecord, inspect, inspect_many};
+pub use signature::{Keyring, KeyringError};
+pub use trust::TrustPolicy;
 
 use crate::depgraph::{DepGraph, LoadError};
 use digest::Algorithm;
@@ -180,6 +184,47 @@ pub enum RpmError {
         /// The loader's error.
         source: Box<LoadError>,
     },
+    /// A signature of the package does not verify (or cannot be parsed).
+    #[error(
+        "`{}`: bad signature: {detail}; the package was altered or its signature damaged: do not \
+         use it, fetch it again from a trusted source",
+        path.display()
+    )]
+    BadSignature {
+        /// The package.
+        path: PathBuf,
+        /// Which signature, and why.
+        detail: String,
+    },
+    /// `--require-signature` was given and the package's signature status is not `verified`.
+    #[error(
+        "`{}`: a verified signature is required (--require-signature) but the package is {status}: \
+         {found}; {hint}",
+        path.display()
+    )]
+    SignatureRequired {
+        /// The package.
+        path: PathBuf,
+        /// The package's signature status (`unsigned`, `no_key`, `unsupported`, `not_checked`).
+        status: &'static str,
+        /// What was found, signature by signature.
+        found: String,
+        /// What to do.
+        hint: &'static str,
+    },
+    /// The main header is authenticated by nothing, and content was to be handed out from it.
+    #[error(
+        "`{}`: the main header is authenticated by nothing: {detail}; MD5 alone does not \
+         authenticate it, so nothing is handed out from this package (a signature verified with \
+         --keyring would)",
+        path.display()
+    )]
+    UnverifiedHeader {
+        /// The package.
+        path: PathBuf,
+        /// What the package has instead.
+        detail: String,
+    },
     /// Writing the output failed.
     #[error("cannot write `{target}`: {source}")]
     Write {
@@ -243,6 +288,9 @@ impl RpmError {
             RpmError::NoUpgradeDeps { .. } => "no_upgrade_deps",
             RpmError::InvalidUpgradeDeps { .. } => "invalid_upgrade_deps",
             RpmError::Write { .. } => "write_failed",
+            RpmError::BadSignature { .. } => "bad_signature",
+            RpmError::SignatureRequired { .. } => "signature_required",
+            RpmError::UnverifiedHeader { .. } => "unverified_header",
         }
     }
 
@@ -256,6 +304,9 @@ impl RpmError {
                 | RpmError::FileNotFound { .. }
                 | RpmError::NotRegular { .. }
                 | RpmError::NoUpgradeDeps { .. }
+                | RpmError::BadSignature { .. }
+                | RpmError::SignatureRequired { .. }
+                | RpmError::UnverifiedHeader { .. }
         )
     }
 }
@@ -390,31 +441,172 @@ impl Package {
     }
 
     /// What the signature header says main header + payload weigh (LONGSIZE, else SIZE).
+    /// A size tag whose type or count is not what rpm writes (INT32 / INT64, count 1) is not read
+    /// (see [`Package::size_tag_finding`]).
     pub fn signed_size(&self) -> Result<Option<u64>, RpmError> {
         let sig = self.signature();
-        Ok(match sig.int(header::tag::SIG_LONGSIZE)? {
-            Some(v) => Some(v),
-            None => sig.int(header::tag::SIG_SIZE)?,
+        let read = |t: u32, want: header::DataType| -> Result<Option<u64>, RpmError> {
+            match sig.entry(t) {
+                Some(e) if e.data_type == want && e.count == 1 => sig.int(t),
+                _ => Ok(None),
+            }
+        };
+        Ok(
+            match read(header::tag::SIG_LONGSIZE, header::DataType::Int64)? {
+                Some(v) => Some(v),
+                None => read(header::tag::SIG_SIZE, header::DataType::Int32)?,
+            },
+        )
+    }
+
+    /// A finding for a signature SIZE or LONGSIZE tag that is not the INT32 / INT64 with count 1
+    /// rpm writes: librpm never reads these tags, so the package is not refused, but the size is
+    /// not read either.
+    pub fn size_tag_finding(&self) -> Option<crate::Diagnostic> {
+        let sig = self.signature();
+        [
+            (header::tag::SIG_SIZE, "SIZE", header::DataType::Int32),
+            (header::tag::SIG_LONGSIZE, "LONGSIZE", header::DataType::Int64),
+        ]
+        .into_iter()
+        .find_map(|(t, name, want)| {
+            let e = sig.entry(t)?;
+            (e.data_type != want || e.count != 1).then(|| {
+                crate::Diagnostic::warning(
+                    "signed-size-unreadable",
+                    None,
+                    format!(
+                        "the signature header's {name} tag ({t}) has type {} and count {} where rpm \
+                         writes {} with count 1; it is not read (librpm never reads it either)",
+                        e.data_type.name(),
+                        e.count,
+                        want.name()
+                    ),
+                )
+            })
         })
     }
 
-    /// Refuses a file shorter than its signature header says (`truncated`, exit 2): a cut download
-    /// is said as such, not as a digest mismatch or a corrupt payload.
-    pub fn check_signed_size(&self, file_size: u64) -> Result<(), RpmError> {
+    /// Judges a signature SIZE/LONGSIZE that disagrees with the file. No digest covers these
+    /// tags (librpm never reads them), so a disagreement alone proves nothing: `digests_ok` says
+    /// whether the digests over header + payload (MD5, payload digest) were computed and verified
+    /// (`None`: not computed, `--no-verify`).
+    ///
+    /// * The size agrees, or is absent: nothing to say.
+    /// * The digests verified: the bytes are whole and the size is wrong, a finding (warning).
+    /// * They did not, and the file ends before the size says: `truncated` (exit 2), so a cut
+    ///   download is said as such rather than as a digest mismatch.
+    /// * They did not and the file is not shorter: nothing here (the mismatch speaks).
+    /// * Not computed: a finding saying the size disagrees and was not checked.
+    pub fn size_finding(
+        &self,
+        file_size: u64,
+        digests_ok: Option<bool>,
+    ) -> Result<Option<crate::Diagnostic>, RpmError> {
         let Some(signed) = self.signed_size()? else {
-            return Ok(());
+            return Ok(None);
         };
         let main_start = self.main().file_offset();
-        if main_start.saturating_add(signed) > file_size {
-            return Err(RpmError::truncated(
+        let have = file_size.saturating_sub(main_start);
+        if signed == have {
+            return Ok(None);
+        }
+        let said = format!(
+            "the signature header says header + payload weigh {signed} bytes, the file has {have}"
+        );
+        let finding = |why: &str| {
+            Some(crate::Diagnostic::warning(
+                "signed-size-mismatch",
+                None,
+                format!("{said}: {why}"),
+            ))
+        };
+        match digests_ok {
+            Some(true) => Ok(finding(
+                "the digests over header and payload verify, so the bytes are whole and the size \
+                 tag (which no digest covers) is wrong; rpm accepts such a package",
+            )),
+            Some(false) if signed > have => Err(RpmError::truncated(
                 &self.path,
-                "header + payload (signature header size)",
+                "header + payload (signature header size; the digests do not verify)",
                 main_start,
                 signed,
-                file_size.saturating_sub(main_start),
-            ));
+                have,
+            )),
+            Some(false) => Ok(None),
+            None => Ok(finding(
+                "not checked (--no-verify: the payload was not read, run without it to tell a cut \
+                 download from a wrong size tag)",
+            )),
         }
-        Ok(())
+    }
+
+    /// [`Package::size_finding`] for a caller that has not read the payload (`extract`): when
+    /// the size disagrees, the file at `path` is read once to verify MD5 and the payload digest
+    /// before judging. A size that agrees costs nothing.
+    pub fn judge_size_by_reading(
+        &self,
+        path: &Path,
+        file_size: u64,
+    ) -> Result<Option<crate::Diagnostic>, RpmError> {
+        let Some(signed) = self.signed_size()? else {
+            return Ok(None);
+        };
+        if signed == file_size.saturating_sub(self.main().file_offset()) {
+            return Ok(None);
+        }
+        self.size_finding(file_size, Some(self.whole_file_digests_verify(path)?))
+    }
+
+    /// Reads the package from its main header to its end and says whether MD5 and the payload
+    /// digest (those present) verify, at least one being present.
+    fn whole_file_digests_verify(&self, path: &Path) -> Result<bool, RpmError> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = std::fs::File::open(path).map_err(|e| RpmError::io(path, e))?;
+        file.seek(SeekFrom::Start(self.headers.payload_offset))
+            .map_err(|e| RpmError::io(path, e))?;
+        let md5_expected = self.signature().bin(tag::SIG_MD5)?.map(digest::hex);
+        let payload_algo = self
+            .main()
+            .int(tag::PAYLOADDIGESTALGO)?
+            .and_then(Algorithm::from_rpm_id);
+        let payload_expected = self
+            .main()
+            .strings(tag::PAYLOADDIGEST)?
+            .and_then(|v| v.first().map(|s| String::from_utf8_lossy(s).into_owned()));
+        let mut md5 = Algorithm::Md5.hasher();
+        md5.update(self.main().raw());
+        let mut payload = payload_algo.map(Algorithm::hasher);
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(RpmError::io(path, e)),
+            };
+            let chunk = buf.get(..n).unwrap_or_default();
+            md5.update(chunk);
+            if let Some(h) = payload.as_mut() {
+                h.update(chunk);
+            }
+        }
+        let checks = [
+            digest::DigestCheck::new(
+                None,
+                "header+payload",
+                md5_expected,
+                Some(md5.finalize_hex()),
+            ),
+            digest::DigestCheck::new(
+                None,
+                "payload",
+                payload_expected,
+                payload.map(digest::Hasher::finalize_hex),
+            ),
+        ];
+        Ok(checks.iter().all(|c| c.status != digest::Status::Mismatch)
+            && checks.iter().any(|c| c.status == digest::Status::Verified))
     }
 
     fn required_string(&self, t: u32, name: &str) -> Result<String, RpmError> {
@@ -588,7 +780,26 @@ pub fn find_upgrade_deps(files: &[FileEntry]) -> Option<&FileEntry> {
 /// # Ok::<(), upgrade_planner::rpm::RpmError>(())
 /// ```
 pub fn upgrade_deps_from_package(path: &Path) -> Result<(DepGraph, PackageIdentity), RpmError> {
-    let (record, yaml) = inspect::inspect_keep_yaml(path, &InspectOptions::default())?;
+    upgrade_deps_from_package_with(path, &TrustPolicy::default())
+}
+
+/// [`upgrade_deps_from_package`] under a trust policy: the routes are used only from a package
+/// whose digests verify, whose main header is authenticated (header SHA-256/SHA-1, or a signature
+/// verified with the keyring), with no bad signature, and with `require_signature` a verified
+/// signature status (see [`trust::judge`]).
+pub fn upgrade_deps_from_package_with(
+    path: &Path,
+    policy: &TrustPolicy,
+) -> Result<(DepGraph, PackageIdentity), RpmError> {
+    let options = InspectOptions {
+        trust: policy.clone(),
+        ..InspectOptions::default()
+    };
+    let (record, yaml) = inspect::inspect_keep_yaml(path, &options)?;
+    // Trust first: the digests of a header authenticated by nothing say nothing.
+    if let Some(err) = record.trust_refusal(policy, true) {
+        return Err(err);
+    }
     if let Some(err) = record.first_mismatch() {
         return Err(err);
     }

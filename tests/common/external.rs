@@ -1,5 +1,6 @@
 //! The external tools some tests compare against or build fixtures with (`rpm`, `rpmbuild`,
-//! `rpmsign`, `rpmkeys`, `rpm2cpio`, `cpio`, `gpg`, GNU `time`).
+//! `rpmsign`, `rpmkeys`, `rpm2cpio`, `cpio`, `gpg`). Peak memory is measured without GNU `time`
+//! (`tests/common/rss.rs`), so no test needs it.
 //!
 //! A test that needs one calls [`require`] before using it. When the tool is missing the test
 //! **fails** with the command that installs it: a run on a machine without the tools must never
@@ -21,13 +22,12 @@ pub fn skip_log() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("external-skips.log")
 }
 
-/// The Debian package that provides `tool` (the name on PATH, or an absolute path for GNU time).
+/// The Debian package that provides `tool` (its name on PATH, or an absolute path).
 pub fn package_of(tool: &str) -> &'static str {
     match tool {
         "rpm" | "rpmbuild" | "rpmsign" | "rpmkeys" | "rpm2cpio" => "rpm",
         "cpio" => "cpio",
         "gpg" | "gpgconf" => "gpg",
-        "/usr/bin/time" => "time",
         other => panic!("tests/common/external.rs does not know the package of `{other}`: add it"),
     }
 }
@@ -75,10 +75,11 @@ pub fn require(tools: &[&str], check: &str) -> bool {
     packages.sort_unstable();
     packages.dedup();
     panic!(
-        "{check} needs {} which is not installed.\n\
+        "{check} needs {} which {} not installed.\n\
          Install it:  sudo apt-get install -y {}\n\
          (or skip these checks on purpose: {SKIP_VAR}={} cargo test --release)",
         missing.join(", "),
+        if missing.len() == 1 { "is" } else { "are" },
         packages.join(" "),
         packages.join(","),
     );

@@ -6,6 +6,9 @@
 #![allow(dead_code)]
 
 pub mod external;
+pub mod rpm_edit;
+pub mod rss;
+pub mod signing;
 
 /// Runs the real binary from the crate root with `NO_COLOR`: (stdout, exit code).
 pub fn run_cli(args: &[&str]) -> (String, i32) {
