@@ -7,7 +7,6 @@
 
 mod common;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 use upgrade_planner::risks::lint::RISK_RULES;
@@ -19,21 +18,7 @@ const CLUSTER: &str = "data/risks-example/cluster.yml";
 const BROKEN: &str = "data/risks-example/broken-risks.yml";
 const FIXTURES: &str = "tests/fixtures/risks";
 
-/// (stdout, stderr, exit code), from the crate root with `NO_COLOR`.
-fn run(args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("upgrade-planner")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
+use common::run_cli_full as run;
 
 fn json(args: &[&str]) -> (Value, i32) {
     let (out, err, code) = run(args);
@@ -399,47 +384,14 @@ fn rollout_evaluates_each_node_and_the_runbook_has_known_risks() {
     assert!(doc.get("known_risks").is_none());
 }
 
-/// `# expect: rule line:column` lines of a fixture.
-fn expectations(path: &str) -> Vec<(String, u64, u64)> {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.strip_prefix("# expect: "))
-        .map(|e| {
-            let (rule, pos) = e.split_once(' ').unwrap();
-            let (line, col) = pos.split_once(':').unwrap();
-            (
-                rule.to_string(),
-                line.parse().unwrap(),
-                col.parse().unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn every_risk_rule_reports_the_exact_line_and_column() {
     for rule in RISK_RULES {
         let path = format!("{FIXTURES}/lint/{}.yml", rule.id);
-        let expected = expectations(&path);
+        let expected = common::expectations(&path);
         assert!(!expected.is_empty(), "{path} has no `# expect:` line");
         let (doc, code) = json(&["lint", "--format", "json", DEPS, "--risks", &path]);
-        let mut found: Vec<(String, u64, u64)> = doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["rule"] == rule.id)
-            .map(|f| {
-                assert_eq!(f["severity"], rule.severity.as_str(), "{path}");
-                assert_eq!(f["file"], path.as_str());
-                (
-                    rule.id.to_string(),
-                    f["line"].as_u64().unwrap(),
-                    f["column"].as_u64().unwrap(),
-                )
-            })
-            .collect();
-        found.sort();
+        let found = common::findings_of(&doc, rule.id, rule.severity.as_str(), &path);
         assert_eq!(found, expected, "{path}");
         let want = if rule.severity == upgrade_planner::Severity::Error {
             1
@@ -613,121 +565,61 @@ fn bad_risk_inputs_are_exit_2_with_their_kind() {
     std::fs::write(&bad, "- name: X\n  to: 4.2.1.1\n").unwrap();
     let bad = bad.to_str().unwrap();
     let empty_dir = tempfile::tempdir().unwrap();
+    // `plan … --to latest` with these arguments.
+    let latest = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "plan", "--deps", DEPS, "--from", "4.2.1.0", "--to", "latest",
+        ];
+        args.extend(extra);
+        args.into_iter().map(String::from).collect()
+    };
+    let empty = empty_dir.path().to_str().unwrap();
+    let cluster = [
+        "rollout",
+        "--deps",
+        DEPS,
+        "--cluster",
+        CLUSTER,
+        "--to",
+        "latest",
+    ];
+    let owned = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     for (args, kind) in [
+        (latest(&["--risks", bad]), "invalid_risks"),
+        (latest(&["--risks", BROKEN]), "invalid_risks"),
+        (latest(&["--risks", "no/such/path"]), "invalid_risks"),
+        (latest(&["--risks", empty]), "invalid_risks"),
         (
-            vec![
-                "plan", "--deps", DEPS, "--from", "4.2.1.0", "--to", "latest", "--risks", bad,
-            ],
-            "invalid_risks",
-        ),
-        (
-            vec![
-                "plan", "--deps", DEPS, "--from", "4.2.1.0", "--to", "latest", "--risks", BROKEN,
-            ],
-            "invalid_risks",
-        ),
-        (
-            vec![
-                "plan",
-                "--deps",
-                DEPS,
-                "--from",
-                "4.2.1.0",
-                "--to",
-                "latest",
-                "--risks",
-                "no/such/path",
-            ],
-            "invalid_risks",
-        ),
-        (
-            vec![
-                "plan",
-                "--deps",
-                DEPS,
-                "--from",
-                "4.2.1.0",
-                "--to",
-                "latest",
-                "--risks",
-                empty_dir.path().to_str().unwrap(),
-            ],
-            "invalid_risks",
-        ),
-        (
-            vec![
-                "plan",
-                "--deps",
-                DEPS,
-                "--from",
-                "4.2.1.0",
-                "--to",
-                "latest",
-                "--risks",
-                RISKS,
-                "--accept-risk",
-                "Nope",
-            ],
+            latest(&["--risks", RISKS, "--accept-risk", "Nope"]),
             "unknown_risk",
         ),
+        (latest(&["--risks", RISKS, "--facts", bad]), "invalid_facts"),
         (
-            vec![
-                "plan", "--deps", DEPS, "--from", "4.2.1.0", "--to", "latest", "--risks", RISKS,
-                "--facts", bad,
-            ],
-            "invalid_facts",
-        ),
-        (
-            vec![
+            owned(&[
                 "targets", "--deps", DEPS, "--from", "4.2.1.0", "--risks", bad,
-            ],
+            ]),
             "invalid_risks",
         ),
         (
-            vec![
-                "rollout",
-                "--deps",
-                DEPS,
-                "--cluster",
-                CLUSTER,
-                "--to",
-                "latest",
-                "--risks",
-                bad,
-            ],
+            owned(&[&cluster[..], &["--risks", bad]].concat()),
             "invalid_risks",
         ),
-        (vec!["diff", DEPS, DEPS, "--risks", bad], "invalid_risks"),
         (
-            vec![
-                "plan",
-                "--deps",
-                DEPS,
-                "--from",
-                "4.2.1.0",
-                "--to",
-                "latest",
-                "--accept-risk",
-                "X",
-            ],
-            "usage",
+            owned(&["diff", DEPS, DEPS, "--risks", bad]),
+            "invalid_risks",
         ),
-        (
-            vec![
-                "plan", "--deps", DEPS, "--from", "4.2.1.0", "--to", "latest", "--facts", FACTS,
-            ],
-            "usage",
-        ),
+        (latest(&["--accept-risk", "X"]), "usage"),
+        (latest(&["--facts", FACTS]), "usage"),
     ] {
         let mut json_args = args.clone();
-        json_args.extend(["--format", "json"]);
-        let (doc, code) = json(&json_args);
+        json_args.extend(["--format", "json"].map(String::from));
+        let (doc, code) = json(&strs(&json_args));
         assert_eq!(
             (code, doc["error"]["kind"].as_str()),
             (2, Some(kind)),
             "{args:?}: {doc}"
         );
-        let (out, err, code) = run(&args);
+        let (out, err, code) = run(&strs(&args));
         assert_eq!(code, 2, "{args:?}");
         assert!(
             out.is_empty() && err.starts_with("error"),

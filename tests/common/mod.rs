@@ -12,6 +12,12 @@ pub mod signing;
 
 /// Runs the real binary from the crate root with `NO_COLOR`: (stdout, exit code).
 pub fn run_cli(args: &[&str]) -> (String, i32) {
+    let (out, _, code) = run_cli_full(args);
+    (out, code)
+}
+
+/// Runs the real binary from the crate root with `NO_COLOR`: (stdout, stderr, exit code).
+pub fn run_cli_full(args: &[&str]) -> (String, String, i32) {
     let out = assert_cmd::Command::cargo_bin("upgrade-planner")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -21,8 +27,57 @@ pub fn run_cli(args: &[&str]) -> (String, i32) {
         .unwrap();
     (
         String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
         out.status.code().unwrap_or(-1),
     )
+}
+
+/// A rule's position in a lint fixture or report: (rule, line, column).
+pub type Finding = (String, u64, u64);
+
+/// The `# expect: rule line:column` lines of a lint fixture (path from the crate root).
+pub fn expectations(path: &str) -> Vec<Finding> {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("# expect: "))
+        .map(|e| {
+            let (rule, pos) = e.split_once(' ').unwrap();
+            let (line, col) = pos.split_once(':').unwrap();
+            (
+                rule.to_string(),
+                line.parse().unwrap(),
+                col.parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The findings of `rule` in a `lint --format json` report, sorted, each checked to have
+/// `severity` and to be in `file`.
+pub fn findings_of(
+    doc: &serde_json::Value,
+    rule: &str,
+    severity: &str,
+    file: &str,
+) -> Vec<Finding> {
+    let mut found: Vec<Finding> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            assert_eq!(f["severity"], severity, "{file}");
+            assert_eq!(f["file"], file);
+            (
+                rule.to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// A barrier condition in the model: indices into the version list.
