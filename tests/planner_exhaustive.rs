@@ -12,6 +12,22 @@ mod common;
 use common::{Cond, Model, Obj};
 use upgrade_planner::{DepGraph, Objective, PlanRequest, Target};
 
+/// Every version declared, in the given order.
+fn model(
+    versions: &[&str],
+    barrier: Vec<Option<Cond>>,
+    deprecated: Vec<bool>,
+    edges: Vec<(usize, usize)>,
+) -> Model {
+    Model {
+        versions: versions.iter().map(|s| s.to_string()).collect(),
+        declared: vec![true; versions.len()],
+        deprecated,
+        barrier,
+        edges,
+    }
+}
+
 fn check_graph(model: &Model) -> usize {
     let n = model.versions.len();
     let order: Vec<usize> = (0..n).collect();
@@ -100,13 +116,12 @@ fn all_graphs(versions: &[&str], shard: usize, shards: usize) -> usize {
                         o
                     })
                     .collect();
-                let model = Model {
-                    versions: versions.iter().map(|s| s.to_string()).collect(),
-                    declared: vec![true; n],
-                    deprecated: (0..n).map(|i| dep & (1 << i) != 0).collect(),
+                let model = model(
+                    versions,
                     barrier,
-                    edges: edges.clone(),
-                };
+                    (0..n).map(|i| dep & (1 << i) != 0).collect(),
+                    edges.clone(),
+                );
                 checked += check_graph(&model);
             }
         }
@@ -144,13 +159,12 @@ fn dense_graphs(shard: usize, shards: usize) -> usize {
     for edges in edge_sets(n, shard, shards) {
         for barrier in &patterns {
             for deprecated in &deprecations {
-                let model = Model {
-                    versions: versions.iter().map(|s| s.to_string()).collect(),
-                    declared: vec![true; n],
-                    deprecated: deprecated.clone(),
-                    barrier: barrier.clone(),
-                    edges: edges.clone(),
-                };
+                let model = model(
+                    &versions,
+                    barrier.clone(),
+                    deprecated.clone(),
+                    edges.clone(),
+                );
                 checked += check_graph(&model);
             }
         }
@@ -229,13 +243,12 @@ fn risky_graphs(shard: usize, shards: usize) -> usize {
                 .collect();
             for barrier in &barriers {
                 for deprecated in &deprecations {
-                    let model = Model {
-                        versions: versions.iter().map(|s| s.to_string()).collect(),
-                        declared: vec![true; n],
-                        deprecated: deprecated.clone(),
-                        barrier: barrier.clone(),
-                        edges: edges.clone(),
-                    };
+                    let model = model(
+                        &versions,
+                        barrier.clone(),
+                        deprecated.clone(),
+                        edges.clone(),
+                    );
                     let yaml = model.to_yaml(&(0..n).collect::<Vec<_>>());
                     let graph = DepGraph::from_yaml_str(&yaml).unwrap();
                     let risks = model.risks_yaml(&risky, &[]);

@@ -7,12 +7,17 @@ use crate::risks::RiskReport;
 use crate::rollout::KnownRisk;
 use serde_json::{Value, json};
 
+/// `matched: Always`: how a risk was decided, from its evaluation and the rule that decided.
+fn decided(evaluation: &str, rule: Option<&str>) -> String {
+    match rule {
+        Some(rule) => format!("{evaluation}: {rule}"),
+        None => format!("{evaluation}: no rule could be evaluated"),
+    }
+}
+
 /// `Name on A -> B (matched: Always)`, the head line of a risk on an edge.
 pub fn headline(r: &RiskReport) -> String {
-    let how = match (&r.rule, r.evaluation) {
-        (Some(rule), e) => format!("{e}: {rule}"),
-        (None, e) => format!("{e}: no rule could be evaluated"),
-    };
+    let how = decided(r.evaluation, r.rule.as_deref());
     format!("{} on {} -> {} ({how})", r.name, r.from, r.to)
 }
 
@@ -169,16 +174,12 @@ pub fn rollout_text(risks: &[KnownRisk]) -> String {
         }
         for n in &k.nodes {
             out.push_str(&format!(
-                "    {}: {} on {} -> {} ({}{})\n",
+                "    {}: {} on {} -> {} ({})\n",
                 n.node,
                 n.verdict.replace('_', " "),
                 n.from,
                 n.to,
-                n.evaluation,
-                n.rule
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
+                decided(n.evaluation, n.rule.as_deref())
             ));
         }
     }
@@ -226,16 +227,12 @@ pub fn rollout_markdown(risks: &[KnownRisk]) -> String {
         out.push('\n');
         for n in &k.nodes {
             out.push_str(&format!(
-                "- [ ] {}: {} on `{}` → `{}` ({}{})\n",
+                "- [ ] {}: {} on `{}` → `{}` ({})\n",
                 code(&n.node),
                 n.verdict.replace('_', " "),
                 n.from,
                 n.to,
-                n.evaluation,
-                n.rule
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
+                decided(n.evaluation, n.rule.as_deref())
             ));
         }
     }

@@ -256,13 +256,7 @@ fn check_risks(risks: &[Risk], graph: Option<&DepGraph>, diags: &mut Vec<Diagnos
             diags.push(d);
             continue;
         };
-        if super::check_pattern(&r.from).is_err() {
-            continue;
-        }
-        let Ok(re) = regex::RegexBuilder::new(&super::anchored(&r.from))
-            .size_limit(crate::limits::MAX_RISK_REGEX_SIZE)
-            .build()
-        else {
+        let Ok(re) = super::compile_pattern(&r.from) else {
             continue;
         };
         let sources: Vec<String> = g

@@ -481,14 +481,18 @@ pub(crate) fn anchored(pattern: &str) -> String {
     format!("^(?:{pattern})$")
 }
 
+/// The one-line reason of a syntax error (the parser's message spans several lines with a caret).
+fn syntax_reason(text: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix("error: "))
+        .unwrap_or("invalid regular expression")
+        .to_string()
+}
+
 /// The one-line reason of a `regex` error (its syntax errors span several lines with a caret).
 fn regex_error(e: &regex::Error) -> String {
     match e {
-        regex::Error::Syntax(text) => text
-            .lines()
-            .find_map(|l| l.strip_prefix("error: "))
-            .unwrap_or("invalid regular expression")
-            .to_string(),
+        regex::Error::Syntax(text) => syntax_reason(text),
         regex::Error::CompiledTooBig(limit) => format!(
             "it compiles to more than the limit of {limit} bytes (a repetition such as `{{1000}}` \
              multiplies the size)"
@@ -497,8 +501,11 @@ fn regex_error(e: &regex::Error) -> String {
     }
 }
 
-/// Compiles one `from` pattern on its own, within the limits: the reason it is refused, if it is.
-pub fn check_pattern(pattern: &str) -> Result<(), String> {
+/// Compiles one `from` pattern, anchored ([`anchored`]), within the limits: the reason it is
+/// refused, if it is. The pattern is first parsed on its own by the `regex` crate's own parser
+/// (same nesting limit), because wrapping it could balance an unbalanced one such as `a)|(b`;
+/// parsing costs a fraction of compiling, so the pattern is compiled once.
+pub fn compile_pattern(pattern: &str) -> Result<regex::Regex, String> {
     if pattern.len() > limits::MAX_RISK_PATTERN_LEN {
         return Err(format!(
             "the pattern is {} bytes long, more than the limit of {}",
@@ -506,17 +513,13 @@ pub fn check_pattern(pattern: &str) -> Result<(), String> {
             limits::MAX_RISK_PATTERN_LEN
         ));
     }
-    regex::RegexBuilder::new(pattern)
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .map_err(|e| syntax_reason(&e.to_string()))?;
+    regex::RegexBuilder::new(&anchored(pattern))
         .size_limit(limits::MAX_RISK_REGEX_SIZE)
         .dfa_size_limit(limits::MAX_RISK_REGEX_SIZE)
         .build()
-        .map(|_| ())
-        .map_err(|e| regex_error(&e))?;
-    // Anchoring must still compile (it always does when the pattern does; checked anyway).
-    regex::RegexBuilder::new(&anchored(pattern))
-        .size_limit(limits::MAX_RISK_REGEX_SIZE)
-        .build()
-        .map(|_| ())
         .map_err(|e| regex_error(&e))
 }
 
@@ -697,7 +700,7 @@ fn read_risk(item: &Node, diags: &mut Vec<Diagnostic>) -> Option<Risk> {
             }
         });
     if let Some((pattern, span)) = &from
-        && let Err(reason) = check_pattern(pattern)
+        && let Err(reason) = compile_pattern(pattern)
     {
         diags.push(
             Diagnostic::error(

@@ -319,6 +319,12 @@ fn merged_stages(graph: &DepGraph, work: &[Work], selected: &[bool]) -> Vec<Node
 
 /// Maps a planner refusal for node `i` to the rollout's refusal.
 fn node_plan_error(inv: &Inventory, i: usize, e: PlanError) -> RolloutError {
+    let version = || {
+        inv.nodes
+            .get(i)
+            .map(|n| n.version.clone())
+            .unwrap_or_default()
+    };
     match e {
         PlanError::UnknownTarget { to, nearest } => RolloutError::UnknownTarget { to, nearest },
         PlanError::DeprecatedTarget { to, alternatives } => {
@@ -327,22 +333,14 @@ fn node_plan_error(inv: &Inventory, i: usize, e: PlanError) -> RolloutError {
         PlanError::SearchLimit { steps } => RolloutError::SearchLimit { steps },
         PlanError::NotRecommended { risks, route, .. } => RolloutError::NotRecommended {
             node: node_name(inv, i),
-            version: inv
-                .nodes
-                .get(i)
-                .map(|n| n.version.clone())
-                .unwrap_or_default(),
+            version: version(),
             risks,
             route: route.path,
         },
         other @ (PlanError::NoRoute { .. } | PlanError::UnknownStart { .. }) => {
             RolloutError::NoRoute {
                 node: node_name(inv, i),
-                version: inv
-                    .nodes
-                    .get(i)
-                    .map(|n| n.version.clone())
-                    .unwrap_or_default(),
+                version: version(),
                 reason: other.to_string(),
             }
         }
