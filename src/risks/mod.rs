@@ -24,7 +24,7 @@
 //!     "- version: 1.0.0.0\n  can_be_upgraded_to: [1.1.0.0, 1.2.0.0]\n\
 //!      - version: 1.1.0.0\n  can_be_upgraded_to: [1.2.0.0]\n")?;
 //! let risks = RiskSet::from_yaml_str(
-//!     "- {name: Corruption, to: 1.2.0.0, from: '1\\.0\\..*', url: https://example.invalid/kb,\n\
+//!     "- {name: Corruption, to: 1.2.0.0, from: '1\\.0\\..*', url: https://example.invalid/kb,\n  \
 //!         message: Set x to False first., matching_rules: [{type: Fact, fact: x, equals: 'True'}]}\n")?;
 //! let bound = risks.bind(&g);
 //! let req = PlanRequest::new("1.0.0.0", Target::Version("1.2.0.0".into()));
