@@ -168,16 +168,15 @@ fn facts_decide_a_fact_rule_and_an_sql_rule_is_never_evaluated() {
     let dir = tempfile::tempdir().unwrap();
     let facts = dir.path().join("f.json");
     std::fs::write(&facts, r#"{"parameters.enable_rebuild_on_purge": true}"#).unwrap();
-    let (doc, code) = json(&strs(&plan(&[
-        "--from",
-        "4.2.1.0",
-        "--to",
-        "4.2.1.1",
-        "--facts",
-        facts.to_str().unwrap(),
-        "--format",
-        "json",
-    ])));
+    // `plan 4.2.1.0 -> 4.2.1.1 --facts f.json --format json`.
+    let with_facts = || {
+        let f = facts.to_str().unwrap();
+        let args = [
+            "--from", "4.2.1.0", "--to", "4.2.1.1", "--facts", f, "--format", "json",
+        ];
+        json(&strs(&plan(&args)))
+    };
+    let (doc, code) = with_facts();
     assert_eq!(code, 1);
     assert_eq!(
         doc["error"]["risks"][0]["rule"],
@@ -186,16 +185,7 @@ fn facts_decide_a_fact_rule_and_an_sql_rule_is_never_evaluated() {
     assert_eq!(doc["error"]["risks"][0]["sql"], Value::Null);
     // No fact that decides: the SQL rule is reported with its query, Always decides.
     std::fs::write(&facts, "{}").unwrap();
-    let (doc, _) = json(&strs(&plan(&[
-        "--from",
-        "4.2.1.0",
-        "--to",
-        "4.2.1.1",
-        "--facts",
-        facts.to_str().unwrap(),
-        "--format",
-        "json",
-    ])));
+    let (doc, _) = with_facts();
     assert_eq!(
         doc["error"]["risks"][0]["facts_needed"],
         serde_json::json!(["parameters.enable_rebuild_on_purge"])

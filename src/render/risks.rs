@@ -75,15 +75,11 @@ pub fn plan_markdown(plan: &Plan) -> String {
     out.push_str("## Known risks\n\n");
     for r in accepted {
         out.push_str(&format!(
-            "> **Warning: accepted risk `{}`** on `{}` → `{}` ({}{}). {} [Details]({}).\n",
+            "> **Warning: accepted risk `{}`** on `{}` → `{}` ({}). {} [Details]({}).\n",
             r.name,
             r.from,
             r.to,
-            r.evaluation,
-            r.rule
-                .as_deref()
-                .map(|x| format!(": {x}"))
-                .unwrap_or_default(),
+            decided(r.evaluation, r.rule.as_deref()),
             r.message.trim().replace('\n', " "),
             r.url
         ));
