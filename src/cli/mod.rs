@@ -172,6 +172,48 @@ pub fn print_out(text: &str) {
     }
 }
 
+/// Streams a long text to stdout as `render` writes it, colours handled as in [`print_out`]: the
+/// text goes out in 64 KiB chunks and is never held whole.
+pub fn print_out_with(render: impl FnOnce(&mut dyn std::fmt::Write) -> std::fmt::Result) {
+    struct Chunked<W: Write> {
+        out: W,
+        buf: String,
+        failed: Option<std::io::Error>,
+    }
+    impl<W: Write> Chunked<W> {
+        fn flush_buf(&mut self) -> std::fmt::Result {
+            if let Err(e) = self.out.write_all(self.buf.as_bytes()) {
+                self.failed = Some(e);
+                return Err(std::fmt::Error);
+            }
+            self.buf.clear();
+            Ok(())
+        }
+    }
+    impl<W: Write> std::fmt::Write for Chunked<W> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.buf.push_str(s);
+            if self.buf.len() >= 64 * 1024 {
+                self.flush_buf()?;
+            }
+            Ok(())
+        }
+    }
+    let mut w = Chunked {
+        out: anstream::stdout().lock(),
+        buf: String::with_capacity(80 * 1024),
+        failed: None,
+    };
+    let result = render(&mut w).and_then(|()| w.flush_buf());
+    let flushed = w.out.flush();
+    if let Some(e) = w.failed.or(flushed.err()) {
+        note_write_failure(&e);
+    } else if result.is_err() {
+        // A renderer's own formatting error (not an I/O one): report it like a failed write.
+        WRITE_FAILED.store(true, AtomicOrdering::Relaxed);
+    }
+}
+
 /// Records a failed write to stdout made outside [`print_out`] (a streamed document): the command
 /// then exits 2 whatever it found, as for [`print_out`].
 pub fn note_write_failure(e: &std::io::Error) {

@@ -1,6 +1,9 @@
 //! `upgrade-planner npm FILE` and `upgrade-planner npm check --installed A --package B`.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_json, print_out};
+use super::{
+    EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_json, print_out,
+    print_out_with,
+};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -138,7 +141,9 @@ fn run_show(path: &Path, format: NpmFormat) -> u8 {
         Ok(Document::Package(p)) => {
             match format {
                 NpmFormat::Json => print_json(&render::npm::package_to_json(&name, &p)),
-                NpmFormat::Text => print_out(&render::npm::package_to_text(&name, &src, &p)),
+                NpmFormat::Text => {
+                    print_out_with(|w| render::npm::write_package_text(w, &name, &src, &p))
+                }
             }
             EXIT_OK
         }

@@ -37,21 +37,32 @@ where
     C: IntoIterator<Item = (T, anstyle::Style)>,
     T: AsRef<str>,
 {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = table_into(&mut out, rows, indent);
+    out
+}
+
+/// [`table_from`], written to `out` row by row: a long table (the items of a large NPM input) goes
+/// straight to its destination instead of being held whole.
+pub fn table_into<W, R, C, T>(out: &mut W, rows: impl Fn() -> R, indent: usize) -> std::fmt::Result
+where
+    W: std::fmt::Write + ?Sized,
+    R: Iterator<Item = C>,
+    C: IntoIterator<Item = (T, anstyle::Style)>,
+    T: AsRef<str>,
+{
     let mut widths: Vec<usize> = Vec::new();
-    let mut bytes = 0;
     for row in rows() {
         for (i, (cell, _)) in row.into_iter().enumerate() {
             let cell = diagnostics::sanitize(cell.as_ref());
-            bytes += cell.len() + 2;
             let w = cell.chars().count();
             match widths.get_mut(i) {
                 Some(c) => *c = (*c).max(w),
                 None => widths.push(w),
             }
         }
-        bytes += indent + 1;
     }
-    let mut out = String::with_capacity(bytes);
     let mut line = String::new();
     for row in rows() {
         line.clear();
@@ -63,10 +74,10 @@ where
             let _ = write!(line, "{style}{cell}{style:#}");
             pad = widths.get(i).copied().unwrap_or(0) - cell.chars().count() + 2;
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
+        out.write_str(line.trim_end())?;
+        out.write_char('\n')?;
     }
-    out
+    Ok(())
 }
 
 /// Styles shared by every text renderer.
