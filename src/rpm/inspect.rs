@@ -454,7 +454,7 @@ pub fn inspect_keep_yaml(
     let stripped = pkg.main().entry(tag::LONGFILESIZES).is_some();
     let seek_plan = match (&deps, &compressor) {
         (Some(target), Ok(Compressor::Xz)) if target.is_regular() && !target.is_ghost() => {
-            std::fs::File::open(path).ok().and_then(|mut f| {
+            crate::input::open_seekable(path).ok().and_then(|mut f| {
                 let index = seek::read_index(&mut f, pkg.headers.payload_offset, file_size).ok()?;
                 (index.blocks.len() > 1).then_some((f, index, target))
             })
