@@ -29,9 +29,7 @@ pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
 /// when the input is larger.
 pub fn read_limited(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open(path)?
-        .take(limit as u64 + 1)
-        .read_to_end(&mut bytes)?;
+    open(path)?.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

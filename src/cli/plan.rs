@@ -125,11 +125,9 @@ pub fn run(args: PlanArgs) -> u8 {
             let notes = &answer.notes;
             match args.format {
                 Format::Json => print_json(&answer),
-                Format::Text => print_out(&with_notes(
-                    &render::plan::to_text(&answer.plan),
-                    notes,
-                    "",
-                )),
+                Format::Text => {
+                    print_out(&with_notes(&render::plan::to_text(&answer.plan), notes, ""))
+                }
                 Format::Markdown => print_out(&with_notes(
                     &render::plan::to_markdown(&answer.plan),
                     notes,
@@ -170,10 +168,12 @@ fn run_npm(args: &PlanArgs, deps: &Path, from_npm: &Path, to_npm: &Path) -> u8 {
         Ok(answer) => {
             match args.format {
                 Format::Json => print_json(&answer),
-                Format::Text => print_out(&render::plan::to_text(&answer.route.with_release_names())),
-                Format::Markdown => {
-                    print_out(&render::plan::to_markdown(&answer.route.with_release_names()))
+                Format::Text => {
+                    print_out(&render::plan::to_text(&answer.route.with_release_names()))
                 }
+                Format::Markdown => print_out(&render::plan::to_markdown(
+                    &answer.route.with_release_names(),
+                )),
             }
             if args.format != Format::Json {
                 for finding in &answer.route.check.findings {

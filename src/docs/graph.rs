@@ -2,9 +2,9 @@
 //! drawings show of it, every edge, and the route `--plan` highlights.
 
 use super::{Failure, Source, load_graph};
+use crate::VersionScheme;
 use crate::depgraph::{Condition, DepGraph};
 use crate::planner::{Plan, PlanRequest, Target};
-use crate::VersionScheme;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashSet;

@@ -97,13 +97,6 @@ pub fn diff_exit(d: &Diff, fail_on: Option<FailOn>) -> Exit {
 pub fn diff(old: &Source, new: &Source, scheme: Option<VersionScheme>) -> Result<Diff, Failure> {
     let old_graph = load_graph(old, scheme, DIFF_SCHEMA)?;
     let new_graph = load_graph(new, scheme, DIFF_SCHEMA)?;
-    crate::diff::diff(&old_graph, &new_graph, &old.name(), &new.name()).map_err(|e| {
-        Failure::new(
-            DIFF_SCHEMA,
-            "too_large",
-            e.to_string(),
-            None,
-            Exit::Input,
-        )
-    })
+    crate::diff::diff(&old_graph, &new_graph, &old.name(), &new.name())
+        .map_err(|e| Failure::new(DIFF_SCHEMA, "too_large", e.to_string(), None, Exit::Input))
 }

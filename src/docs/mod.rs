@@ -64,8 +64,9 @@ pub struct Failure {
     /// [`Exit::Refused`] or [`Exit::Input`].
     pub exit: Exit,
     /// The whole JSON document: `{"schema", "error": {"kind", "message", ...}}` (some commands add
-    /// top-level fields, such as `file` for `npm`).
-    pub document: Value,
+    /// top-level fields, such as `file` for `npm`). Boxed: every answer is `Result<_, Failure>`,
+    /// and the error path should not make the answer large.
+    pub document: Box<Value>,
     /// What text output writes on stderr instead of `error: MESSAGE`, when it says more (the
     /// missing packages of a rollout, the quoted line of invalid NPM metadata).
     pub text: Option<String>,
@@ -92,7 +93,7 @@ impl Failure {
             kind: kind.to_string(),
             message,
             exit,
-            document: json!({"schema": schema, "error": error}),
+            document: Box::new(json!({"schema": schema, "error": error})),
             text: None,
         }
     }

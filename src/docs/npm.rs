@@ -78,7 +78,7 @@ pub fn npm(source: &Source) -> Result<NpmAnswer, Failure> {
                 kind: e.kind.as_str().to_string(),
                 message: e.to_string(),
                 exit,
-                document: render::npm::error_to_json(&name, &e),
+                document: Box::new(render::npm::error_to_json(&name, &e)),
                 text: Some(render::npm::error_to_text(&name, &src, &e)),
             })
         }
@@ -104,7 +104,7 @@ fn load_side(source: &Source, role: &str) -> Result<Package, Failure> {
             kind: e.kind.as_str().to_string(),
             message: e.to_string(),
             exit: Exit::Input,
-            document: json!({"schema": NPM_CHECK_SCHEMA, "error": error}),
+            document: Box::new(json!({"schema": NPM_CHECK_SCHEMA, "error": error})),
             text: Some(text),
         }
     })

@@ -121,15 +121,8 @@ impl InspectAnswer {
             [one] => serde_json::to_value(one),
             all => serde_json::to_value(all),
         };
-        value.map_err(|e| {
-            Failure::new(
-                PACKAGE_SCHEMA,
-                "internal",
-                e.to_string(),
-                None,
-                Exit::Input,
-            )
-        })
+        value
+            .map_err(|e| Failure::new(PACKAGE_SCHEMA, "internal", e.to_string(), None, Exit::Input))
     }
 }
 
@@ -143,13 +136,7 @@ pub fn inspect(paths: &[PathBuf], options: &InspectOptions) -> InspectAnswer {
 
 /// A failed extraction under `extract`'s schema.
 pub fn extract_failure(e: &RpmError) -> Failure {
-    Failure::new(
-        EXTRACT_SCHEMA,
-        e.kind(),
-        e.to_string(),
-        None,
-        rpm_exit(e),
-    )
+    Failure::new(EXTRACT_SCHEMA, e.kind(), e.to_string(), None, rpm_exit(e))
 }
 
 /// The `extract -o OUT --format json` report of a file written to `output`.
