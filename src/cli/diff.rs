@@ -1,10 +1,11 @@
 //! `upgrade-planner diff`: what a change to the upgrade-dependency file does to users' routes.
 
-use super::{Format, print_json, print_out, report};
+use super::{Format, print_json, print_out, progress, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
+use upgrade_planner::diff::DIFF_SCHEMA;
 use upgrade_planner::docs::lint::FailOn;
-use upgrade_planner::docs::{self, Source};
+use upgrade_planner::docs::{self, Failure, Source};
 use upgrade_planner::{VersionScheme, render};
 
 /// Output formats of `diff`.
@@ -50,9 +51,23 @@ pub fn run(args: DiffArgs) -> u8 {
         DiffFormat::Text => Format::Text,
         DiffFormat::Json => Format::Json,
     };
+    if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
+        let message = "OLD and NEW are both `-`: standard input can be read only once; give one \
+                       of them as a file";
+        return report(format, &Failure::usage(DIFF_SCHEMA, message));
+    }
     let old = Source::Path(args.old.clone());
     let new = Source::Path(args.new.clone());
-    let d = match docs::lint::diff(&old, &new, args.scheme) {
+    let large =
+        progress::file_size(&args.old) + progress::file_size(&args.new) >= progress::DIFF_THRESHOLD;
+    // No spinner for small files (or JSON): the answer comes at once.
+    let bar = progress::Bar::spinner(
+        "comparing the routes of every pair of versions",
+        format == Format::Json || !large,
+    );
+    let d = docs::lint::diff(&old, &new, args.scheme);
+    bar.finish();
+    let d = match d {
         Ok(d) => d,
         Err(f) => return report(format, &f),
     };

@@ -1,7 +1,7 @@
 //! `upgrade-planner inspect`: what each RPM package is, whether it is intact, and which upgrade
 //! routes it carries.
 
-use super::{Format, print_err, print_json, print_out, report};
+use super::{Format, print_err, print_json, print_out, progress, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use upgrade_planner::docs;
@@ -96,12 +96,21 @@ pub fn run(args: InspectArgs) -> u8 {
         Ok(t) => t,
         Err(code) => return code,
     };
+    let total: u64 = args.packages.iter().map(|p| progress::file_size(p)).sum();
+    let bar = progress::Bar::bytes(
+        if args.no_verify { 0 } else { total },
+        progress::INSPECT_THRESHOLD,
+        "verifying",
+        format == Format::Json,
+    );
     let options = InspectOptions {
         verify: !args.no_verify,
         chunk_size: args.chunk_size,
         trust,
+        progress: bar.callback(),
     };
     let answer = docs::rpm::inspect(&args.packages, &options);
+    bar.finish();
     let exit = answer.exit().code();
     match args.format {
         InspectFormat::Json => match answer.to_json() {

@@ -15,7 +15,9 @@ mod inspect;
 mod lint;
 mod npm;
 mod plan;
+mod progress;
 mod rollout;
+mod shell;
 mod targets;
 
 /// Plan safe upgrade routes, inspect packages, and order cluster rollouts.
@@ -28,7 +30,7 @@ mod targets;
     after_help = "Exit codes: 0 success; 1 refused or problems found; 2 usage error or unreadable input.\n\
                   Colours follow NO_COLOR and are off when output is not a terminal."
 )]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -44,6 +46,8 @@ enum Command {
     Npm(npm::NpmArgs),
     Inspect(inspect::InspectArgs),
     Extract(extract::ExtractArgs),
+    Completions(shell::CompletionsArgs),
+    Man(shell::ManArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -80,6 +84,8 @@ pub fn main() -> ExitCode {
         Command::Npm(args) => npm::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man(args) => shell::man(args),
     };
     if WRITE_FAILED.load(AtomicOrdering::Relaxed) {
         // The output is incomplete (disk full, I/O error): never let a script trust it.
@@ -120,7 +126,21 @@ fn usage_error(e: clap::Error) -> u8 {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    fail(Format::Json, &schema, "usage", &message, None, EXIT_INPUT)
+    // clap's tips ("a similar argument exists: '--format'", "to pass '-x' as a value, use
+    // '-- -x'") stay with the error, as the text output shows them.
+    let tips: Vec<&str> = rendered
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("tip: "))
+        .collect();
+    let details = (!tips.is_empty()).then(|| serde_json::json!({"hint": tips.join("; ")}));
+    fail(
+        Format::Json,
+        &schema,
+        "usage",
+        &message,
+        details,
+        EXIT_INPUT,
+    )
 }
 
 /// The schema of a usage error's JSON object: the schema of the command's own JSON document

@@ -1,6 +1,6 @@
 //! `upgrade-planner rollout`: which nodes, in which order, in which maintenance window.
 
-use super::{Format, print_json, print_out, report};
+use super::{Format, print_json, print_out, progress, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -196,7 +196,19 @@ pub fn run(args: RolloutArgs) -> u8 {
             args.to.clone(),
         )
     };
-    let answer = match docs::rollout::rollout(&query) {
+    let bar = progress::Bar::bytes(
+        args.packages.as_deref().map_or(0, progress::rpm_dir_size),
+        1,
+        "reading packages",
+        ef == Format::Json,
+    );
+    let query = RolloutQuery {
+        progress: bar.callback(),
+        ..query
+    };
+    let answer = docs::rollout::rollout(&query);
+    bar.finish();
+    let answer = match answer {
         Ok(a) => a,
         Err(f) => return report(ef, &f),
     };

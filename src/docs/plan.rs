@@ -370,6 +370,13 @@ pub fn plan_failure_in(schema: &str, graph: &DepGraph, e: &PlanError) -> Failure
             .collect();
         obj.insert("candidates".into(), names.into());
     }
+    let for_target = matches!(e, PlanError::UnknownTarget { .. });
+    if let (Some(better), Some(obj)) = (
+        graph.did_you_mean(requested, for_target),
+        details.as_object_mut(),
+    ) {
+        obj.insert("did_you_mean".into(), better.into());
+    }
     Failure::new(
         schema,
         e.kind(),
@@ -406,4 +413,3 @@ pub fn plan_failure(schema: &str, e: &PlanError) -> Failure {
     };
     Failure::new(schema, e.kind(), e.to_string(), details, exit)
 }
-

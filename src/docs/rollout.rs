@@ -58,6 +58,8 @@ pub struct RolloutQuery {
     pub endpoint_url: Option<String>,
     /// Whether the steps order PowerStore's way (the leaders first); set with the dialect.
     pub leaders_first: bool,
+    /// Told how many bytes of `packages` were read (a progress bar).
+    pub progress: Option<crate::rpm::Progress>,
 }
 
 impl RolloutQuery {
@@ -83,6 +85,7 @@ impl RolloutQuery {
             package_ids: Vec::new(),
             endpoint_url: None,
             leaders_first: false,
+            progress: None,
         }
     }
 }
@@ -189,11 +192,10 @@ pub fn rollout(q: &RolloutQuery) -> Result<RolloutAnswer, Failure> {
     }
     let policy = super::rpm::trust_policy(&q.keyring, q.require_signature, ROLLOUT_SCHEMA)?;
     if let Some(dir) = &q.packages {
-        let invalid = |message: String| {
-            Failure::new(schema, "invalid_packages", message, None, Exit::Input)
-        };
-        let source =
-            packages::RpmDirectory::scan_with(dir, &policy).map_err(|e| invalid(e.to_string()))?;
+        let invalid =
+            |message: String| Failure::new(schema, "invalid_packages", message, None, Exit::Input);
+        let source = packages::RpmDirectory::scan_reporting(dir, &policy, q.progress.clone())
+            .map_err(|e| invalid(e.to_string()))?;
         let arch_of = |node: &str| inv.arch_of(node);
         let missing = packages::resolve_for(&mut rollout.steps, &source, &arch_of)
             .map_err(|e| invalid(e.to_string()))?;

@@ -32,7 +32,7 @@ pub mod signature;
 pub mod trust;
 
 pub use extract::{Extracted, extract, extract_with};
-pub use inspect::{InspectOptions, PACKAGE_SCHEMA, PackageRecord, inspect, inspect_many};
+pub use inspect::{InspectOptions, PACKAGE_SCHEMA, PackageRecord, Progress, inspect, inspect_many};
 pub use signature::{Keyring, KeyringError};
 pub use trust::TrustPolicy;
 
