@@ -166,7 +166,10 @@ fn an_rpm_from_a_pipe_is_refused_as_a_pipe() {
     // /dev/stdin on a pipe is the same pipe
     let (code, _, err) = run(&["inspect", "/dev/stdin"], &rpm);
     assert_eq!(code, 2);
-    assert!(err.contains("it is a pipe") && !err.contains("truncated"), "{err}");
+    assert!(
+        err.contains("it is a pipe") && !err.contains("truncated"),
+        "{err}"
+    );
     let (code, out, _) = run(&["inspect", "-", "--format", "json"], &rpm);
     assert_eq!(code, 2);
     let v = json(&out);
