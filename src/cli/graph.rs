@@ -1,13 +1,10 @@
 //! `upgrade-planner graph`: the upgrade graph as Graphviz DOT or Mermaid.
 
-use super::load_failure;
-use super::plan::plan_failure;
-use super::{EXIT_OK, Format, print_out};
+use super::{EXIT_OK, Format, print_json, print_out, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use upgrade_planner::planner::PLAN_SCHEMA;
-use upgrade_planner::render;
-use upgrade_planner::{DepGraph, PlanRequest, Target, VersionScheme};
+use upgrade_planner::docs::{self, Source};
+use upgrade_planner::{VersionScheme, render};
 
 /// Output formats of `graph`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -16,6 +13,8 @@ pub enum GraphFormat {
     Dot,
     /// A Mermaid flowchart (GitHub renders it in a ```mermaid block).
     Mermaid,
+    /// A versioned JSON document (`upgrade-planner/graph/v1`): nodes, edges and the --plan route.
+    Json,
 }
 
 /// Draw the upgrade graph for people.
@@ -45,27 +44,25 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: GraphArgs) -> u8 {
-    let g = match DepGraph::from_path(&args.file, args.scheme) {
-        Ok(g) => g,
-        Err(e) => return load_failure(Format::Text, "", &e),
+    let format = match args.format {
+        GraphFormat::Json => Format::Json,
+        GraphFormat::Dot | GraphFormat::Mermaid => Format::Text,
     };
     let plan = match args.plan.as_deref() {
-        Some([from, to]) => {
-            let to: Target = match to.parse() {
-                Ok(t) => t,
-                Err(never) => match never {},
-            };
-            match g.plan(&PlanRequest::new(from.clone(), to)) {
-                Ok(p) => Some(p),
-                Err(e) => return plan_failure(Format::Text, PLAN_SCHEMA, &e),
-            }
-        }
+        Some([from, to]) => Some((from.as_str(), to.as_str())),
         _ => None,
     };
-    let out = match args.format {
-        GraphFormat::Dot => render::graph::to_dot(&g, plan.as_ref()),
-        GraphFormat::Mermaid => render::graph::to_mermaid(&g, plan.as_ref()),
+    let answer = match docs::graph::graph(&Source::Path(args.file.clone()), args.scheme, plan) {
+        Ok(a) => a,
+        Err(f) => return report(format, &f),
     };
-    print_out(&out);
+    match args.format {
+        GraphFormat::Dot => print_out(&render::graph::to_dot(&answer.graph, answer.plan.as_ref())),
+        GraphFormat::Mermaid => print_out(&render::graph::to_mermaid(
+            &answer.graph,
+            answer.plan.as_ref(),
+        )),
+        GraphFormat::Json => print_json(&answer),
+    }
     EXIT_OK
 }

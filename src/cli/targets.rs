@@ -1,11 +1,10 @@
 //! `upgrade-planner targets`: every version an installed version can be upgraded to.
 
-use super::plan::plan_failure_in;
-use super::{EXIT_OK, Format, print_json, print_out};
+use super::{EXIT_OK, Format, print_json, print_out, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use upgrade_planner::targets::TARGETS_SCHEMA;
-use upgrade_planner::{DepGraph, Objective, VersionScheme, render};
+use upgrade_planner::docs::{self, Source};
+use upgrade_planner::{Objective, VersionScheme, render};
 
 /// Output formats of `targets`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -52,11 +51,8 @@ pub fn run(args: TargetsArgs) -> u8 {
         TargetsFormat::Text => Format::Text,
         TargetsFormat::Json => Format::Json,
     };
-    let graph = match DepGraph::from_path(&args.deps, args.scheme) {
-        Ok(g) => g,
-        Err(e) => return super::load_failure(format, TARGETS_SCHEMA, &e),
-    };
-    match graph.targets(&args.from, args.objective) {
+    let deps = Source::Path(args.deps.clone());
+    match docs::plan::targets(&deps, &args.from, args.objective, args.scheme) {
         Ok(t) => {
             match args.format {
                 TargetsFormat::Text => print_out(&render::targets::to_text(&t)),
@@ -64,6 +60,6 @@ pub fn run(args: TargetsArgs) -> u8 {
             }
             EXIT_OK
         }
-        Err(e) => plan_failure_in(format, TARGETS_SCHEMA, &graph, &e),
+        Err(f) => report(format, &f),
     }
 }

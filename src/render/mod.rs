@@ -98,3 +98,51 @@ pub mod style {
     /// No style.
     pub const PLAIN: Style = Style::new();
 }
+
+/// A size for people: the exact count with thousands separators, then the binary size when it is
+/// 1 KiB or more (`419,432,822 bytes (400 MiB)`, `10,369 bytes (10.1 KiB)`, `512 bytes`).
+pub fn size(bytes: u64) -> String {
+    let digits = bytes.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut value = bytes as f64;
+    let mut unit = None;
+    for u in UNITS {
+        if value < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = Some(u);
+    }
+    match unit {
+        None => format!("{grouped} bytes"),
+        Some(u) => {
+            let shown = format!("{value:.1}");
+            let shown = shown.strip_suffix(".0").unwrap_or(&shown);
+            format!("{grouped} bytes ({shown} {u})")
+        }
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(super::size(0), "0 bytes");
+        assert_eq!(super::size(1023), "1,023 bytes");
+        assert_eq!(super::size(1024), "1,024 bytes (1 KiB)");
+        assert_eq!(super::size(10_369), "10,369 bytes (10.1 KiB)");
+        assert_eq!(super::size(419_432_822), "419,432,822 bytes (400 MiB)");
+        assert_eq!(super::size(8 << 30), "8,589,934,592 bytes (8 GiB)");
+        assert_eq!(
+            super::size(u64::MAX),
+            "18,446,744,073,709,551,615 bytes (16 EiB)"
+        );
+    }
+}
