@@ -14,6 +14,9 @@
 //! * [`diagnostic`]: findings about an input (code, severity, span), rendered in one place.
 //! * [`npm`]: NetApp NPM package metadata (text and ZAPI XML forms), ONTAP releases and checks.
 //! * [`rpm`]: RPM package metadata, digest verification and the upgrade YAML inside the payload.
+//! * [`docs`]: one function per command that returns its JSON document (or error document), the
+//!   same bytes for the CLI, Rust callers and the Python package.
+//! * [`input`]: input files, `-` for standard input.
 //!
 //! ```
 //! use upgrade_planner::{DepGraph, PlanRequest, Target};
@@ -33,7 +36,9 @@
 pub mod depgraph;
 pub mod diagnostic;
 pub mod diff;
+pub mod docs;
 pub mod fuzzing;
+pub mod input;
 pub mod limits;
 pub mod lint;
 pub mod npm;

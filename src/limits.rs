@@ -66,11 +66,23 @@ pub const MAX_RECONCILE_ROUNDS: usize = 64;
 /// Largest NPM metadata input (text or XML) accepted, in bytes. Real metadata is well under a
 /// kilobyte; the limit leaves room for generated benchmark inputs of tens of megabytes.
 pub const MAX_NPM_BYTES: usize = 64 * 1024 * 1024;
-/// Most items (name/value pairs) in one NPM metadata input. Real metadata has about ten. Each item
-/// read costs about 200 bytes besides its text (name, value, positions), so this bound keeps the
-/// reader within 4× its input + 32 MiB even for the smallest possible items (`X=` lines); an input
-/// of the full [`MAX_NPM_BYTES`] still fits when its items average 672 bytes or more.
-pub const MAX_NPM_ITEMS: usize = 100_000;
+/// Most items (name/value pairs) in one NPM metadata input. Real metadata has about ten; the
+/// memory the items hold is bounded besides ([`npm_item_memory`]).
+pub const MAX_NPM_ITEMS: usize = 1_000_000;
+/// Most memory the items of one NPM input may hold, in bytes, whatever its size (see
+/// [`npm_item_memory`]).
+pub const MAX_NPM_ITEM_MEMORY: usize = 160 * 1024 * 1024;
+
+/// Most memory the items read from an NPM input of `input_len` bytes may hold: 3 bytes per byte
+/// of input + 16 MiB, at most [`MAX_NPM_ITEM_MEMORY`]. An item costs about 120 bytes besides its
+/// text, so this keeps a reader within 4x its input + 32 MiB (issue 15's bound) for the smallest
+/// items (`X=` lines stop after about 100,000) while 40 MB of 75-byte items (520,000) read whole.
+pub fn npm_item_memory(input_len: usize) -> usize {
+    input_len
+        .saturating_mul(3)
+        .saturating_add(16 * 1024 * 1024)
+        .min(MAX_NPM_ITEM_MEMORY)
+}
 /// Most values one multi-valued NPM item may be split into.
 pub const MAX_NPM_VALUES_PER_ITEM: usize = 10_000;
 /// Most findings (warnings) kept for one NPM input; further ones are summarised in one note.

@@ -808,6 +808,33 @@ impl DepGraph {
             PlanError::UnknownTarget { to, nearest } => ("target", to, nearest),
             other => return other.to_string(),
         };
+        let message = self.unresolved_message(role, text, nearest, e);
+        match self.did_you_mean(text, role == "target") {
+            Some(better) => format!("{message}; did you mean `{better}`?"),
+            None => message,
+        }
+    }
+
+    /// What a name that does not resolve was probably meant to be: `latest` for a target close to
+    /// it (`latst`, `Latest`), or the version without a leading `v` (`v4.2.1.1`) when that
+    /// resolves.
+    pub fn did_you_mean(&self, text: &str, for_target: bool) -> Option<String> {
+        let text = text.trim();
+        let lower = text.to_ascii_lowercase();
+        if for_target && text != "latest" && strsim::levenshtein(&lower, "latest") <= 2 {
+            return Some("latest".to_string());
+        }
+        let bare = text.strip_prefix(['v', 'V'])?;
+        matches!(self.resolve_version(bare), Resolution::Found { .. }).then(|| bare.to_string())
+    }
+
+    fn unresolved_message(
+        &self,
+        role: &str,
+        text: &str,
+        nearest: &[String],
+        e: &PlanError,
+    ) -> String {
         match self.resolve_version(text) {
             Resolution::InvalidBuild { build } => format!(
                 "unknown {role} version `{text}`: {} (write V, V-BUILD with a decimal BUILD, or an \

@@ -540,7 +540,11 @@ fn json_usage_errors_name_the_commands_schema() {
             vec!["bogus", "--format", "json"],
             Some("upgrade-planner/usage/v1"),
         ),
-        (vec!["graph", "x.yml", "--format", "json"], None),
+        (
+            vec!["graph", "x.yml", "--format", "json", "--bogus"],
+            Some("upgrade-planner/graph/v1"),
+        ),
+        (vec!["completions", "--format", "json"], None),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_upgrade-planner"))
             .args(&args)

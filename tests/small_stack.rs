@@ -112,7 +112,11 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
             long.resize(long.len() + MAX_NPM_LINE_BYTES - 2, b'a');
             long.push(b'\n');
             vec![
-                ("100,000 items (item limit)".into(), items.into_bytes()),
+                (
+                    "1,000,000 `X=` items (the item limit; the memory budget stops them first)"
+                        .into(),
+                    items.into_bytes(),
+                ),
                 ("the longest line".into(), long),
             ]
         }

@@ -1,13 +1,10 @@
 //! `upgrade-planner graph`: the upgrade graph as Graphviz DOT or Mermaid.
 
-use super::load_failure;
-use super::plan::plan_failure;
-use super::{EXIT_OK, Format, print_out};
+use super::{EXIT_OK, Format, print_json, print_out, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use upgrade_planner::planner::PLAN_SCHEMA;
-use upgrade_planner::render;
-use upgrade_planner::{DepGraph, PlanRequest, Target, VersionScheme};
+use upgrade_planner::docs::{self, Source};
+use upgrade_planner::{VersionScheme, render};
 
 /// Output formats of `graph`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -16,6 +13,8 @@ pub enum GraphFormat {
     Dot,
     /// A Mermaid flowchart (GitHub renders it in a ```mermaid block).
     Mermaid,
+    /// A versioned JSON document (`upgrade-planner/graph/v1`): nodes, edges and the --plan route.
+    Json,
     /// The JSON graph of OpenShift's update service (Cincinnati): nodes, edges, and the
     /// conditional edges with their risks (docs/risks.md).
     Cincinnati,
@@ -52,47 +51,37 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: GraphArgs) -> u8 {
-    let g = match DepGraph::from_path(&args.file, args.scheme) {
-        Ok(g) => g,
-        Err(e) => return load_failure(Format::Text, "", &e),
+    let format = match args.format {
+        GraphFormat::Json | GraphFormat::Cincinnati => Format::Json,
+        GraphFormat::Dot | GraphFormat::Mermaid => Format::Text,
     };
-    let risks = match super::risks::load(&args.risk, Format::Text, "") {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let bound = risks.as_ref().map(|r| r.bind(&g));
     let plan = match args.plan.as_deref() {
-        Some([from, to]) => {
-            let to: Target = match to.parse() {
-                Ok(t) => t,
-                Err(never) => match never {},
-            };
-            let request = PlanRequest::new(from.clone(), to);
-            let planned = match &bound {
-                Some(b) => b.assess(None, &args.risk.accept_risk).plan(&request),
-                None => g.plan(&request),
-            };
-            match planned {
-                Ok(p) => Some(p),
-                Err(e) => return plan_failure(Format::Text, PLAN_SCHEMA, &e),
-            }
-        }
+        Some([from, to]) => Some((from.as_str(), to.as_str())),
         _ => None,
     };
+    let answer = match docs::graph::graph_with_risks(
+        &Source::Path(args.file.clone()),
+        args.scheme,
+        plan,
+        &args.risk.options(None),
+    ) {
+        Ok(a) => a,
+        Err(f) => return report(format, &f),
+    };
+    let risks = answer.risk_graph();
     match args.format {
         GraphFormat::Dot => print_out(&render::graph::to_dot_with_risks(
-            &g,
-            plan.as_ref(),
-            bound.as_ref(),
+            &answer.graph,
+            answer.plan.as_ref(),
+            risks.as_ref(),
         )),
         GraphFormat::Mermaid => print_out(&render::graph::to_mermaid_with_risks(
-            &g,
-            plan.as_ref(),
-            bound.as_ref(),
+            &answer.graph,
+            answer.plan.as_ref(),
+            risks.as_ref(),
         )),
-        GraphFormat::Cincinnati => {
-            super::print_json(&render::graph::to_cincinnati(&g, bound.as_ref()))
-        }
+        GraphFormat::Json => print_json(&answer),
+        GraphFormat::Cincinnati => print_json(&answer.cincinnati()),
     }
     EXIT_OK
 }

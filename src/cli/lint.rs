@@ -1,10 +1,10 @@
 //! `upgrade-planner lint`: checks upgrade-dependency files, as CI does on every release.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, print_err, print_json, print_out};
+use super::{Format, print_err, print_json, print_out, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use upgrade_planner::lint::FileReport;
-use upgrade_planner::render::lint::{self as render, ReadFailure};
+use upgrade_planner::docs::{self, Source};
+use upgrade_planner::render::lint as render;
 use upgrade_planner::{Severity, VersionScheme};
 
 /// Output formats of `lint`.
@@ -63,56 +63,25 @@ pub struct LintArgs {
 }
 
 pub fn run(args: LintArgs) -> u8 {
-    let mut reports = Vec::new();
-    let mut unreadable = Vec::new();
-    for path in &args.files {
-        match FileReport::from_path(path, args.scheme) {
-            Ok(r) => reports.push(r),
-            Err(e) => unreadable.push(ReadFailure {
-                file: path.display().to_string(),
-                message: e.to_string(),
-            }),
+    let files: Vec<Source> = args.files.iter().cloned().map(Source::Path).collect();
+    let machine = matches!(args.format, LintFormat::Json | LintFormat::Sarif);
+    let risks = args.risks.clone().map(Source::Path);
+    let answer = match docs::lint::lint_with_risks(&files, args.scheme, risks.as_ref()) {
+        Ok(a) => a,
+        Err(f) => {
+            let format = if machine { Format::Json } else { Format::Text };
+            return report(format, &f);
         }
-    }
-    if let Some(risks) = &args.risks {
-        let [deps] = args.files.as_slice() else {
-            let machine = matches!(args.format, LintFormat::Json | LintFormat::Sarif);
-            let message =
-                "--risks checks the risks against one dependency file: give exactly one FILE";
-            let format = if machine {
-                super::Format::Json
-            } else {
-                super::Format::Text
-            };
-            return super::fail(
-                format,
-                upgrade_planner::lint::LINT_SCHEMA,
-                "usage",
-                message,
-                None,
-                EXIT_INPUT,
-            );
-        };
-        // The graph rules need a valid dependency file; without one only the file rules run.
-        let graph = upgrade_planner::DepGraph::from_path(deps, args.scheme).ok();
-        match upgrade_planner::risks::lint::lint_path(risks, graph.as_ref()) {
-            Ok(more) => reports.extend(more),
-            Err(e) => unreadable.push(ReadFailure {
-                file: risks.display().to_string(),
-                message: e.to_string(),
-            }),
-        }
-    }
+    };
     match args.format {
-        LintFormat::Text => print_out(&render::to_text(&reports)),
-        LintFormat::Json => print_json(&render::to_json(&reports, &unreadable)),
-        LintFormat::Sarif => print_json(&render::to_sarif(&reports, &unreadable)),
-        LintFormat::Github => print_out(&render::to_github(&reports)),
+        LintFormat::Text => print_out(&render::to_text(&answer.reports)),
+        LintFormat::Json => print_json(&answer.to_json()),
+        LintFormat::Sarif => print_json(&answer.to_sarif()),
+        LintFormat::Github => print_out(&render::to_github(&answer.reports)),
     }
     // JSON and SARIF carry the unreadable files in the document itself (nothing on stderr, as
     // for every command's JSON errors); text and GitHub annotations say it on stderr.
-    let machine = matches!(args.format, LintFormat::Json | LintFormat::Sarif);
-    for u in unreadable.iter().filter(|_| !machine) {
+    for u in answer.unreadable.iter().filter(|_| !machine) {
         let s = upgrade_planner::render::style::ERROR;
         print_err(&format!(
             "{s}error{s:#}: cannot read {}: {}",
@@ -123,11 +92,5 @@ pub fn run(args: LintArgs) -> u8 {
         Deny::Warning => Severity::Warning,
         Deny::Error => Severity::Error,
     };
-    if !unreadable.is_empty() {
-        EXIT_INPUT
-    } else if reports.iter().any(|r| r.reaches(level)) {
-        EXIT_REFUSED
-    } else {
-        EXIT_OK
-    }
+    answer.exit(level).code()
 }

@@ -1,11 +1,10 @@
-//! The known-risk options shared by `plan`, `targets`, `rollout`, `diff`, `graph` and `lint`, and
-//! their loading with errors reported as every command reports them.
+//! The known-risk options shared by `plan`, `targets`, `rollout` and `graph`; the library reads
+//! them (`upgrade_planner::docs::risks`).
 
-use super::{EXIT_INPUT, Format, fail};
 use clap::Args;
-use std::path::{Path, PathBuf};
-use upgrade_planner::risks::facts::{Facts, FactsError};
-use upgrade_planner::risks::{RiskError, RiskSet};
+use std::path::PathBuf;
+use upgrade_planner::docs::Source;
+use upgrade_planner::docs::risks::RiskOptions;
 
 /// `--risks PATH` and `--accept-risk NAME`.
 #[derive(Debug, Args, Clone, Default)]
@@ -21,58 +20,13 @@ pub struct RiskArgs {
     pub accept_risk: Vec<String>,
 }
 
-/// Reads `--risks` (when given) and checks the `--accept-risk` names: `Err(exit code)` after
-/// reporting `invalid_risks` or `unknown_risk` (exit 2) under `schema`.
-pub fn load(args: &RiskArgs, format: Format, schema: &str) -> Result<Option<RiskSet>, u8> {
-    let Some(path) = &args.risks else {
-        return Ok(None);
-    };
-    let set = load_path(path, format, schema)?;
-    if let Err(e) = set.check_accepted(&args.accept_risk) {
-        return Err(report(&e, format, schema));
+impl RiskArgs {
+    /// The library's options, with `--facts FILE` when the command takes it.
+    pub fn options(&self, facts: Option<&PathBuf>) -> RiskOptions {
+        RiskOptions {
+            risks: self.risks.clone().map(Source::Path),
+            facts: facts.cloned().map(Source::Path),
+            accept: self.accept_risk.clone(),
+        }
     }
-    Ok(Some(set))
-}
-
-/// Reads one risks input (a file or a directory), reporting `invalid_risks` on failure.
-pub fn load_path(path: &Path, format: Format, schema: &str) -> Result<RiskSet, u8> {
-    RiskSet::from_path(path).map_err(|e| report(&e, format, schema))
-}
-
-fn report(e: &RiskError, format: Format, schema: &str) -> u8 {
-    let (kind, details) = match e {
-        RiskError::Invalid { file, diagnostics } => (
-            "invalid_risks",
-            Some(super::diagnostics_details(file.as_deref(), diagnostics)),
-        ),
-        RiskError::Io { .. } => ("invalid_risks", None),
-        RiskError::UnknownAccepted { unknown, known } => (
-            "unknown_risk",
-            Some(serde_json::json!({"unknown": unknown, "known": known})),
-        ),
-    };
-    fail(format, schema, kind, &e.to_string(), details, EXIT_INPUT)
-}
-
-/// Reads `--facts FILE` (when given), reporting `invalid_facts` (exit 2) on failure.
-pub fn load_facts(path: Option<&Path>, format: Format, schema: &str) -> Result<Option<Facts>, u8> {
-    let Some(path) = path else {
-        return Ok(None);
-    };
-    Facts::from_path(path).map(Some).map_err(|e| {
-        let details = match &e {
-            FactsError::Invalid { file, diagnostics } => {
-                Some(super::diagnostics_details(file.as_deref(), diagnostics))
-            }
-            FactsError::Io { .. } => None,
-        };
-        fail(
-            format,
-            schema,
-            "invalid_facts",
-            &e.to_string(),
-            details,
-            EXIT_INPUT,
-        )
-    })
 }

@@ -1,11 +1,10 @@
 //! `upgrade-planner targets`: every version an installed version can be upgraded to.
 
-use super::plan::plan_failure_in;
-use super::{EXIT_OK, Format, print_json, print_out};
+use super::{EXIT_OK, Format, print_json, print_out, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use upgrade_planner::targets::TARGETS_SCHEMA;
-use upgrade_planner::{DepGraph, Objective, VersionScheme, render};
+use upgrade_planner::docs::{self, Source};
+use upgrade_planner::{Objective, VersionScheme, render};
 
 /// Output formats of `targets`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,28 +62,16 @@ pub fn run(args: TargetsArgs) -> u8 {
         TargetsFormat::Text => Format::Text,
         TargetsFormat::Json => Format::Json,
     };
-    let graph = match DepGraph::from_path(&args.deps, args.scheme) {
-        Ok(g) => g,
-        Err(e) => return super::load_failure(format, TARGETS_SCHEMA, &e),
-    };
-    let risks = match super::risks::load(&args.risk, format, TARGETS_SCHEMA) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let facts = match super::risks::load_facts(args.facts.as_deref(), format, TARGETS_SCHEMA) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
-    let bound = risks.as_ref().map(|r| r.bind(&graph));
-    let result = match &bound {
-        Some(b) => b.assess(facts.as_ref(), &args.risk.accept_risk).targets(
-            &args.from,
-            args.objective,
-            args.include_not_recommended,
-        ),
-        None => graph.targets(&args.from, args.objective),
-    };
-    match result {
+    let deps = Source::Path(args.deps.clone());
+    let answer = docs::plan::targets_with_risks(
+        &deps,
+        &args.from,
+        args.objective,
+        args.scheme,
+        &args.risk.options(args.facts.as_ref()),
+        args.include_not_recommended,
+    );
+    match answer {
         Ok(t) => {
             match args.format {
                 TargetsFormat::Text => print_out(&render::targets::to_text(&t)),
@@ -92,6 +79,6 @@ pub fn run(args: TargetsArgs) -> u8 {
             }
             EXIT_OK
         }
-        Err(e) => plan_failure_in(format, TARGETS_SCHEMA, &graph, &e),
+        Err(f) => report(format, &f),
     }
 }

@@ -448,6 +448,30 @@ pub fn to_cincinnati(g: &DepGraph, risks: Option<&RiskGraph>) -> Value {
     })
 }
 
+/// [`outline`]'s answer: the nodes with their build groups, and the edges.
+pub type Outline = (
+    Vec<(NodeIndex, Option<String>)>,
+    Vec<(NodeIndex, NodeIndex)>,
+);
+
+/// The graph's nodes in version order, each with its build group (the plain version that a
+/// build-specific node, or a plain version with builds, is drawn with), and its edges in the order
+/// the drawings list them. The JSON graph (`crate::docs::graph`) is written from it.
+pub fn outline(g: &DepGraph) -> Outline {
+    let l = Layout::new(g, None, None);
+    let group_of: HashMap<NodeIndex, &str> = l
+        .groups
+        .iter()
+        .flat_map(|(base, members)| members.iter().map(move |&m| (m, base.as_str())))
+        .collect();
+    let nodes = l
+        .order
+        .iter()
+        .map(|&ix| (ix, group_of.get(&ix).map(|b| b.to_string())))
+        .collect();
+    (nodes, l.edges())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,6 +80,40 @@ pub fn findings_of(
     found
 }
 
+/// Runs a bash script (`set -eo pipefail`; `args` are `$1`...) in `dir` with the release binary
+/// on PATH as `upgrade-planner` and `NO_COLOR` set, as a user who installed it would: (stdout then
+/// stderr, exit code). Used to run the documentation's examples as written.
+pub fn sh_with_cli(
+    dir: &std::path::Path,
+    script: &str,
+    args: &[&str],
+    env: &std::collections::HashMap<String, String>,
+) -> (String, i32) {
+    let bin = assert_cmd::cargo::cargo_bin("upgrade-planner");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-eo", "pipefail", "-c", script, "bash"])
+        .args(args)
+        .current_dir(dir)
+        .envs(env)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
 /// A barrier condition in the model: indices into the version list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cond {
