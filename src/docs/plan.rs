@@ -458,16 +458,7 @@ pub fn plan_failure(schema: &str, e: &PlanError) -> Failure {
     };
     let failure = Failure::new(schema, e.kind(), e.to_string(), details, exit);
     match e {
-        // Text output says which risks apply, with their urls and the queries to run.
-        PlanError::NotRecommended { risks, .. } => {
-            let s = render::style::ERROR;
-            let text = format!(
-                "{s}error{s:#}: {}\n{}",
-                failure.message,
-                render::risks::refusal_text(risks).trim_end()
-            );
-            failure.with_text(text)
-        }
+        PlanError::NotRecommended { risks, .. } => super::risks::with_risks_text(failure, risks),
         _ => failure,
     }
 }

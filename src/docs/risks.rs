@@ -1,8 +1,23 @@
 //! The known-risk inputs shared by `plan`, `targets`, `rollout`, `diff` and `graph` (`--risks`,
 //! `--facts`, `--accept-risk`; docs/risks.md), read with their failures as every command reports
 //! them: `invalid_risks`, `unknown_risk`, `invalid_facts` (exit 2).
+//!
+//! ```
+//! use upgrade_planner::docs::risks::RiskOptions;
+//! use upgrade_planner::docs::{self, PlanQuery, Source};
+//! let mut query = PlanQuery::new(Source::path("data/risks-example/deps.yml"), "4.2.1.1");
+//! query.to = Some("4.3.0.0".parse().unwrap());
+//! query.risks = RiskOptions {
+//!     risks: Some(Source::path("data/risks-example/risks")),
+//!     ..RiskOptions::default()
+//! };
+//! // The direct update 4.2.1.1 -> 4.3.0.0 has a risk that applies: the route avoids it.
+//! let answer = docs::plan::plan(&query).unwrap();
+//! assert_eq!(answer.plan.path, ["4.2.1.1", "4.2.1.2", "4.3.0.0"]);
+//! ```
 
 use super::{Exit, Failure, Source, diagnostics_details};
+use crate::risks::assess::RiskReport;
 use crate::risks::facts::{Facts, FactsError};
 use crate::risks::{RiskError, RiskSet};
 use serde_json::json;
@@ -90,6 +105,18 @@ pub fn load_facts(source: &Source, schema: &str) -> Result<Facts, Failure> {
         };
         Failure::new(schema, "invalid_facts", e.to_string(), details, Exit::Input)
     })
+}
+
+/// A `not_recommended` refusal whose text output also says which risks apply, with their urls
+/// and the queries to run (after the `error:` line).
+pub fn with_risks_text(failure: Failure, risks: &[RiskReport]) -> Failure {
+    let s = crate::render::style::ERROR;
+    let text = format!(
+        "{s}error{s:#}: {}\n{}",
+        failure.message,
+        crate::render::risks::refusal_text(risks).trim_end()
+    );
+    failure.with_text(text)
 }
 
 /// The failure of a risks input: `invalid_risks` or `unknown_risk` (exit 2).

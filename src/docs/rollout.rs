@@ -345,16 +345,7 @@ fn rollout_failure(schema: &str, e: &RolloutError) -> Failure {
     };
     let failure = Failure::new(schema, e.kind(), e.to_string(), details, exit);
     match e {
-        // Text output says which risks apply, with their urls and the queries to run.
-        RolloutError::NotRecommended { risks, .. } => {
-            let s = render::style::ERROR;
-            let text = format!(
-                "{s}error{s:#}: {}\n{}",
-                failure.message,
-                render::risks::refusal_text(risks).trim_end()
-            );
-            failure.with_text(text)
-        }
+        RolloutError::NotRecommended { risks, .. } => super::risks::with_risks_text(failure, risks),
         _ => failure,
     }
 }
