@@ -116,6 +116,13 @@ pub fn lint(data: &[u8]) {
     crate::lint::fuzz_entry(data);
 }
 
+/// Reads bytes as a known-risks file; when valid, binds it to a small graph and plans, lists
+/// targets and exports the Cincinnati graph with it, with and without facts and acceptances; lints
+/// it too (delegates to [`crate::risks::fuzz_entry`]).
+pub fn risks(data: &[u8]) {
+    crate::risks::fuzz_entry(data);
+}
+
 /// A fuzz entry point: takes any bytes, returns normally, panics only on a bug.
 pub type Entry = fn(&[u8]);
 
@@ -132,4 +139,5 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("inventory", inventory),
     ("lint", lint),
     ("firmware", firmware),
+    ("risks", risks),
 ];

@@ -10,6 +10,7 @@
 //! * [`depgraph`]: the upgrade-dependency document and the graph built from it.
 //! * [`planner`]: the shortest-route solver that honours deprecated and barrier versions.
 //! * [`targets`]: every version an installed version can be upgraded to, with its best route.
+//! * [`risks`]: known upgrade risks (conditional edges) evaluated against a cluster's facts.
 //! * [`diagnostic`]: findings about an input (code, severity, span), rendered in one place.
 //! * [`npm`]: NetApp NPM package metadata (text and ZAPI XML forms), ONTAP releases and checks.
 //! * [`rpm`]: RPM package metadata, digest verification and the upgrade YAML inside the payload.
@@ -43,6 +44,7 @@ pub mod lint;
 pub mod npm;
 pub mod planner;
 pub mod render;
+pub mod risks;
 pub mod rollout;
 pub mod rpm;
 pub mod synth;

@@ -114,6 +114,26 @@ pub const MAX_CHUNK_SIZE: u64 = 4 * 1024 * 1024 * 1024;
 /// its digest is verified; larger files are staged in a temporary file instead).
 pub const MAX_EXTRACT_MEMORY_STAGING: u64 = 16 * 1024 * 1024;
 
+// --- Known upgrade risks (`crate::risks`, `--risks`, `--facts`, inventory `facts:`) ---
+
+/// Most risk files `--risks DIR` reads from one directory.
+pub const MAX_RISK_FILES: usize = 10_000;
+/// Most risks in one `--risks` file or directory (OpenShift's graph data has about 2,000).
+pub const MAX_RISKS: usize = 10_000;
+/// Longest `from` pattern of one risk, in bytes (real ones are a few dozen bytes).
+pub const MAX_RISK_PATTERN_LEN: usize = 1024;
+/// Most bytes one `from` pattern may compile to (the `regex` crate's `size_limit`): stops
+/// repetition bombs such as `(a{1000}){1000}` before they allocate.
+pub const MAX_RISK_REGEX_SIZE: usize = 1024 * 1024;
+/// Most bytes every distinct `from` pattern of a risks input may compile to together (one
+/// `RegexSet`), and the budget of its lazy DFA cache: keeps any accepted input well under 64 MiB.
+pub const MAX_RISK_REGEX_SET_SIZE: usize = 8 * 1024 * 1024;
+/// Most facts (after flattening nested mappings to dotted names) in one `facts:` mapping or
+/// `--facts` file.
+pub const MAX_FACTS: usize = 10_000;
+/// Longest fact name (dotted) or fact value, in bytes.
+pub const MAX_FACT_LEN: usize = 4096;
+
 /// Most files `rollout --packages DIR` reads from one directory.
 pub const MAX_PACKAGE_DIR_FILES: usize = 100_000;
 

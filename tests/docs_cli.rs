@@ -45,7 +45,9 @@ fn blocks() -> Vec<Block> {
             .unwrap()
             .display()
             .to_string();
-        let mut open: Option<(usize, String, String)> = None;
+        // (first line, info string, body, fence length): a block closes at a fence of at least
+        // as many backticks (CommonMark), so a ```` block can show output holding ``` fences.
+        let mut open: Option<(usize, String, String, usize)> = None;
         for (n, line) in text.lines().enumerate() {
             match &mut open {
                 None => {
@@ -60,10 +62,11 @@ fn blocks() -> Vec<Block> {
                     } else {
                         "other".into()
                     };
-                    open = Some((n + 1, kind, String::new()));
+                    open = Some((n + 1, kind, String::new(), line.len() - info.len()));
                 }
-                Some((start, info, body)) => {
-                    if line.len() >= 3 && line.trim_end().chars().all(|c| c == '`') {
+                Some((start, info, body, fence)) => {
+                    let closing = line.trim_end();
+                    if closing.len() >= *fence && closing.chars().all(|c| c == '`') {
                         if info != "other" {
                             out.push(Block {
                                 origin: format!("{name}:{start}"),

@@ -169,6 +169,38 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
             v.extend(yaml_nesting());
             v
         }
+        "risks" => {
+            // 10,000 risks (the risk limit), each with its own pattern: one RegexSet of them all
+            // (literal patterns: Unicode classes such as `\d` would time the regex compiler).
+            let many: String = (0..MAX_RISKS)
+                .map(|i| {
+                    format!(
+                        "- {{name: Risk{i}, to: 4.2.1.1, from: '4\\.2\\.{i}', \
+                         url: https://example.invalid/{i}, message: m, \
+                         matching_rules: [{{type: Always}}]}}\n"
+                    )
+                })
+                .collect();
+            // Patterns nested just within the regex parser's nesting limit (250), and as deep as
+            // the pattern length limit allows (refused by the parser, which must not overflow).
+            let nested = |depth: usize| {
+                format!(
+                    "- {{name: Deep, to: 4.2.1.1, from: '{}4{}', url: https://example.invalid/d, \
+                     message: m, matching_rules: [{{type: Always}}]}}\n",
+                    "(".repeat(depth),
+                    ")".repeat(depth)
+                )
+                .into_bytes()
+            };
+            let deepest = (MAX_RISK_PATTERN_LEN - 1) / 2;
+            let mut v = vec![
+                ("10,000 risks (risk limit)".into(), many.into_bytes()),
+                ("a pattern nested 249 deep".into(), nested(249)),
+                (format!("a pattern nested {deepest} deep"), nested(deepest)),
+            ];
+            v.extend(yaml_nesting());
+            v
+        }
         other => {
             panic!("tests/small_stack.rs has no inputs for the fuzz target `{other}`: add some")
         }

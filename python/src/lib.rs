@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use std::path::PathBuf;
 use upgrade_planner::docs::plan::{PlanQuery, Routes};
+use upgrade_planner::docs::risks::RiskOptions;
 use upgrade_planner::docs::rollout::RolloutQuery;
 use upgrade_planner::docs::{self, Exit, Failure, Source};
 use upgrade_planner::rollout::requests::Dialect;
@@ -136,6 +137,29 @@ fn firmware(
     }
 }
 
+/// `risks=`, `facts=` and `accept_risk=` (`--risks`, `--facts`, `--accept-risk`): a path (a file
+/// or a directory of risks files) or the content itself.
+fn risk_options(
+    risks: Option<&Bound<'_, PyAny>>,
+    facts: Option<&Bound<'_, PyAny>>,
+    accept_risk: Vec<String>,
+    schema: &str,
+) -> PyResult<RiskOptions> {
+    let risks = risks
+        .filter(|o| !o.is_none())
+        .map(|r| source(r, schema, "risks"))
+        .transpose()?;
+    let facts = facts
+        .filter(|o| !o.is_none())
+        .map(|f| source(f, schema, "facts"))
+        .transpose()?;
+    Ok(RiskOptions {
+        risks,
+        facts,
+        accept: accept_risk,
+    })
+}
+
 /// Runs `work` without the GIL and returns its document.
 fn answer<T: serde::Serialize + Send>(
     py: Python<'_>,
@@ -146,7 +170,7 @@ fn answer<T: serde::Serialize + Send>(
 }
 
 #[pyfunction]
-#[pyo3(signature = (deps, start, target, objective_, scheme_, package, keyring, require_signature, firmware_inventory, component, from_npm, to_npm))]
+#[pyo3(signature = (deps, start, target, objective_, scheme_, package, keyring, require_signature, firmware_inventory, component, from_npm, to_npm, risks, facts, accept_risk))]
 #[allow(clippy::too_many_arguments)]
 fn plan(
     py: Python<'_>,
@@ -162,15 +186,25 @@ fn plan(
     component: Option<String>,
     from_npm: Option<&Bound<'_, PyAny>>,
     to_npm: Option<&Bound<'_, PyAny>>,
+    risks: Option<&Bound<'_, PyAny>>,
+    facts: Option<&Bound<'_, PyAny>>,
+    accept_risk: Vec<String>,
 ) -> PyResult<String> {
     let schema = upgrade_planner::planner::PLAN_SCHEMA;
     let deps = deps.filter(|o| !o.is_none());
     let objective = objective(objective_, schema)?;
     let scheme = scheme(scheme_, schema)?;
+    let risks = risk_options(risks, facts, accept_risk, schema)?;
     if let (Some(a), Some(b)) = (
         from_npm.filter(|o| !o.is_none()),
         to_npm.filter(|o| !o.is_none()),
     ) {
+        if !risks.is_empty() {
+            return Err(usage(
+                schema,
+                "risks, facts and accept_risk do not apply to from_npm/to_npm".into(),
+            ));
+        }
         let Some(deps) = deps else {
             return Err(usage(schema, "from_npm and to_npm need deps".into()));
         };
@@ -225,35 +259,53 @@ fn plan(
         to,
         objective,
         scheme,
+        risks,
     };
     answer(py, move || docs::plan::plan(&query))
 }
 
 #[pyfunction]
-#[pyo3(signature = (deps, start, objective_, scheme_))]
+#[pyo3(signature = (deps, start, objective_, scheme_, risks, facts, accept_risk, include_not_recommended))]
+#[allow(clippy::too_many_arguments)]
 fn targets(
     py: Python<'_>,
     deps: &Bound<'_, PyAny>,
     start: String,
     objective_: &str,
     scheme_: Option<&str>,
+    risks: Option<&Bound<'_, PyAny>>,
+    facts: Option<&Bound<'_, PyAny>>,
+    accept_risk: Vec<String>,
+    include_not_recommended: bool,
 ) -> PyResult<String> {
     let schema = upgrade_planner::targets::TARGETS_SCHEMA;
     let deps = source(deps, schema, "deps")?;
     let objective = objective(objective_, schema)?;
     let scheme = scheme(scheme_, schema)?;
+    let risks = risk_options(risks, facts, accept_risk, schema)?;
+    if include_not_recommended && risks.risks.is_none() {
+        return Err(usage(schema, "include_not_recommended needs risks".into()));
+    }
     answer(py, move || {
-        docs::plan::targets(&deps, &start, objective, scheme)
+        docs::plan::targets_with_risks(
+            &deps,
+            &start,
+            objective,
+            scheme,
+            &risks,
+            include_not_recommended,
+        )
     })
 }
 
 #[pyfunction]
-#[pyo3(signature = (files, scheme_, sarif))]
+#[pyo3(signature = (files, scheme_, sarif, risks))]
 fn lint(
     py: Python<'_>,
     files: &Bound<'_, PyAny>,
     scheme_: Option<&str>,
     sarif: bool,
+    risks: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
     let schema = upgrade_planner::lint::LINT_SCHEMA;
     let scheme = scheme(scheme_, schema)?;
@@ -269,43 +321,81 @@ fn lint(
         .iter()
         .map(|f| source(f, schema, "files"))
         .collect::<PyResult<Vec<_>>>()?;
+    let risks = risks
+        .filter(|o| !o.is_none())
+        .map(|r| source(r, schema, "risks"))
+        .transpose()?;
     answer(py, move || {
-        let a = docs::lint::lint(&sources, scheme);
+        let a = docs::lint::lint_with_risks(&sources, scheme, risks.as_ref())?;
         Ok(if sarif { a.to_sarif() } else { a.to_json() })
     })
 }
 
 #[pyfunction]
-#[pyo3(signature = (old, new, scheme_))]
+#[pyo3(signature = (old, new, scheme_, risks, risks_old, risks_new))]
 fn diff(
     py: Python<'_>,
     old: &Bound<'_, PyAny>,
     new: &Bound<'_, PyAny>,
     scheme_: Option<&str>,
+    risks: Option<&Bound<'_, PyAny>>,
+    risks_old: Option<&Bound<'_, PyAny>>,
+    risks_new: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
     let schema = upgrade_planner::diff::DIFF_SCHEMA;
     let (old, new) = (source(old, schema, "old")?, source(new, schema, "new")?);
     let scheme = scheme(scheme_, schema)?;
-    answer(py, move || docs::lint::diff(&old, &new, scheme))
+    let given = |o: Option<&Bound<'_, PyAny>>, what: &str| {
+        o.filter(|o| !o.is_none())
+            .map(|r| source(r, schema, what))
+            .transpose()
+    };
+    let (both, risks_old, risks_new) = (
+        given(risks, "risks")?,
+        given(risks_old, "risks_old")?,
+        given(risks_new, "risks_new")?,
+    );
+    if both.is_some() && (risks_old.is_some() || risks_new.is_some()) {
+        return Err(usage(
+            schema,
+            "give risks, or risks_old and risks_new, not both".into(),
+        ));
+    }
+    let risks_old = risks_old.or(both.clone());
+    let risks_new = risks_new.or(both);
+    answer(py, move || {
+        docs::lint::diff_with_risks(&old, &new, scheme, risks_old.as_ref(), risks_new.as_ref())
+    })
 }
 
 #[pyfunction]
-#[pyo3(signature = (deps, plan, scheme_))]
+#[pyo3(signature = (deps, plan, scheme_, risks, accept_risk, cincinnati))]
 fn graph(
     py: Python<'_>,
     deps: &Bound<'_, PyAny>,
     plan: Option<(String, String)>,
     scheme_: Option<&str>,
+    risks: Option<&Bound<'_, PyAny>>,
+    accept_risk: Vec<String>,
+    cincinnati: bool,
 ) -> PyResult<String> {
     let schema = docs::graph::GRAPH_SCHEMA;
     let deps = source(deps, schema, "deps")?;
     let scheme = scheme(scheme_, schema)?;
+    let risks = risk_options(risks, None, accept_risk, schema)?;
     answer(py, move || {
-        docs::graph::graph(
+        let a = docs::graph::graph_with_risks(
             &deps,
             scheme,
             plan.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
-        )
+            &risks,
+        )?;
+        Ok(if cincinnati {
+            a.cincinnati()
+        } else {
+            serde_json::to_value(&a)
+                .map_err(|e| Failure::new(schema, "internal", e.to_string(), None, Exit::Input))?
+        })
     })
 }
 
@@ -407,7 +497,7 @@ fn dialect(format: &str, schema: &str) -> PyResult<Option<Dialect>> {
 }
 
 #[pyfunction]
-#[pyo3(signature = (deps, cluster, target, format, only, window, windows, packages, keyring, require_signature, firmware_inventory, component, objective_, scheme_, image_base_url, installset, group_parallel, package_id, endpoint_url))]
+#[pyo3(signature = (deps, cluster, target, format, only, window, windows, packages, keyring, require_signature, firmware_inventory, component, objective_, scheme_, image_base_url, installset, group_parallel, package_id, endpoint_url, risks, accept_risk))]
 #[allow(clippy::too_many_arguments)]
 fn rollout(
     py: Python<'_>,
@@ -430,6 +520,8 @@ fn rollout(
     group_parallel: bool,
     package_id: Vec<String>,
     endpoint_url: Option<String>,
+    risks: Option<&Bound<'_, PyAny>>,
+    accept_risk: Vec<String>,
 ) -> PyResult<String> {
     let dialect = dialect(format, upgrade_planner::rollout::ROLLOUT_SCHEMA)?;
     let schema = if dialect.is_some() {
@@ -477,6 +569,7 @@ fn rollout(
         package_ids: package_id,
         endpoint_url,
         leaders_first: dialect == Some(Dialect::PowerStore),
+        risks: risk_options(risks, None, accept_risk, schema)?,
         ..RolloutQuery::new(
             source(deps, schema, "deps")?,
             source(cluster, schema, "cluster")?,

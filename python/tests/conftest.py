@@ -50,6 +50,19 @@ class Cli:
         return text[:-1], json.loads(text), done.returncode
 
 
+def assert_same_document(cli: Cli, call, args) -> None:
+    """`call()` gives the document `upgrade-planner ARGS --format json` writes (exit 0 or 1: lint
+    findings, rollout steps left unscheduled), parsed and as bytes."""
+    if "--format" not in args:
+        args = [*args, "--format", "json"]
+    text, parsed, code = cli.json(*args)
+    assert code in (0, 1), f"the CLI failed: {text}"
+    doc = call()
+    assert doc == parsed
+    assert str(doc) == text
+    assert "error" not in parsed
+
+
 @pytest.fixture(scope="session")
 def cli() -> Cli:
     return Cli(_binary())

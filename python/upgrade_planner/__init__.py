@@ -42,6 +42,7 @@ __all__ = [
     "PackageError",
     "MetadataError",
     "InventoryError",
+    "RisksError",
     "Document",
     "DocumentList",
     "EXIT_REFUSED",
@@ -123,6 +124,13 @@ class InventoryError(UpgradePlannerError):
     (``invalid_inventory``, ``invalid_windows``, ``invalid_firmware_inventory``). Exit code 2."""
 
 
+class RisksError(UpgradePlannerError):
+    """Known risks or facts that cannot be read or are invalid (``invalid_risks``,
+    ``invalid_facts``, with every finding in ``details["diagnostics"]``), or an ``accept_risk``
+    name that no risk has (``unknown_risk``). Exit code 2. A route refused because a known risk
+    applies is a :class:`RouteError` (``not_recommended``)."""
+
+
 _DOCUMENT_KINDS = {"invalid_document", "too_large", "search_limit"}
 _ROUTE_KINDS = {
     "unknown_start",
@@ -139,6 +147,7 @@ _ROUTE_KINDS = {
 }
 _INVENTORY_KINDS = {"invalid_inventory", "invalid_windows", "invalid_firmware_inventory"}
 _METADATA_KINDS = {"invalid_metadata", "not_ontap", "mode_mismatch", "unplaceable_release", "wrong_scheme"}
+_RISKS_KINDS = {"invalid_risks", "unknown_risk", "invalid_facts"}
 _NPM_SCHEMAS = {"upgrade-planner/npm/v1", "upgrade-planner/npm-check/v1"}
 
 
@@ -152,6 +161,8 @@ def _error_class(schema: str, kind: str) -> type:
         return RouteError
     if kind in _INVENTORY_KINDS:
         return InventoryError
+    if kind in _RISKS_KINDS:
+        return RisksError
     if kind in _METADATA_KINDS or schema in _NPM_SCHEMAS:
         return MetadataError
     return PackageError
@@ -210,6 +221,9 @@ def plan(
     component: Optional[str] = None,
     from_npm: Optional[Input] = None,
     to_npm: Optional[Input] = None,
+    risks: Optional[Input] = None,
+    facts: Optional[Input] = None,
+    accept_risk: Sequence[str] = (),
 ) -> Dict[str, Any]:
     """The upgrade route from ``start`` to ``target``: ``plan --format json``.
 
@@ -217,7 +231,10 @@ def plan(
     RPM whose upgrade YAML is used once it verifies (``keyring``: key files or directories,
     ``require_signature``), and ``target=None`` then plans to the package's own version.
     ``objective`` is ``"hops"`` or ``"stops"``. ``from_npm``/``to_npm`` plan between the ONTAP
-    releases of two NetApp NPM metadata files instead of ``start``/``target``.
+    releases of two NetApp NPM metadata files instead of ``start``/``target``. ``risks`` (a
+    risks file or directory, or the YAML itself), ``facts`` and ``accept_risk`` (names) are
+    ``--risks``, ``--facts`` and ``--accept-risk``: routes avoid the updates a known risk applies
+    to (docs/risks.md), and a route that cannot raises :class:`RouteError` ``not_recommended``.
 
     >>> import upgrade_planner as up
     >>> p = up.plan("data/seed-oceanbase-ce-4.2.1.1.yml", "4.1.0.0-100000192023032010.el7", "4.2.1.1")
@@ -240,24 +257,48 @@ def plan(
         component,
         from_npm,
         to_npm,
+        risks,
+        facts,
+        list(accept_risk),
     )
 
 
-def targets(deps: Input, start: str, objective: str = "hops", *, scheme: Optional[str] = None) -> Dict[str, Any]:
+def targets(
+    deps: Input,
+    start: str,
+    objective: str = "hops",
+    *,
+    scheme: Optional[str] = None,
+    risks: Optional[Input] = None,
+    facts: Optional[Input] = None,
+    accept_risk: Sequence[str] = (),
+    include_not_recommended: bool = False,
+) -> Dict[str, Any]:
     """Every version ``start`` can be upgraded to, newest first, with its best route:
-    ``targets --format json``.
+    ``targets --format json``. ``risks``, ``facts``, ``accept_risk`` and
+    ``include_not_recommended`` are the command's ``--risks``, ``--facts``, ``--accept-risk`` and
+    ``--include-not-recommended``.
 
     >>> import upgrade_planner as up
     >>> [t["version"] for t in up.targets("data/seed-oceanbase-ce-4.2.1.1.yml", "4.2.0.0")["targets"]]
     ['4.3.0.0', '4.2.1.1', '4.2.1.0']
     """
-    return _document(_native.targets, deps, start, objective, scheme)
+    return _document(
+        _native.targets, deps, start, objective, scheme, risks, facts, list(accept_risk), include_not_recommended
+    )
 
 
-def lint(files: Union[Input, Sequence[Input]], *, scheme: Optional[str] = None, format: str = "json") -> Dict[str, Any]:
+def lint(
+    files: Union[Input, Sequence[Input]],
+    *,
+    scheme: Optional[str] = None,
+    format: str = "json",
+    risks: Optional[Input] = None,
+) -> Dict[str, Any]:
     """Lint findings of one or several dependency files: ``lint --format json`` (or
     ``format="sarif"``). Findings are data, never exceptions; a file that cannot be read is listed
-    under ``unreadable``.
+    under ``unreadable``. With ``risks`` (``--risks``), the known risks are checked too, against
+    the one dependency file given.
 
     >>> import upgrade_planner as up
     >>> report = up.lint("tests/fixtures/lint/self-edge.yml")
@@ -271,29 +312,64 @@ def lint(files: Union[Input, Sequence[Input]], *, scheme: Optional[str] = None, 
             {"schema": "upgrade-planner/lint/v1", "error": {"kind": "usage", "message": f"format: `{format}` is not one of `json`, `sarif`"}},
             EXIT_INVALID_INPUT,
         )
-    return _document(_native.lint, files, scheme, format == "sarif")
+    return _document(_native.lint, files, scheme, format == "sarif", risks)
 
 
-def diff(old: Input, new: Input, *, scheme: Optional[str] = None) -> Dict[str, Any]:
+def diff(
+    old: Input,
+    new: Input,
+    *,
+    scheme: Optional[str] = None,
+    risks: Optional[Input] = None,
+    risks_old: Optional[Input] = None,
+    risks_new: Optional[Input] = None,
+) -> Dict[str, Any]:
     """What a change to a dependency file does to users' routes: ``diff --format json``.
+    ``risks`` (both files) or ``risks_old``/``risks_new`` are ``--risks``, ``--risks-old`` and
+    ``--risks-new``.
 
     >>> import upgrade_planner as up
     >>> up.diff("tests/fixtures/diff/old.yml", "tests/fixtures/diff/new.yml")["summary"]["removed"]
     1
     """
-    return _document(_native.diff, old, new, scheme)
+    return _document(_native.diff, old, new, scheme, risks, risks_old, risks_new)
 
 
-def graph(deps: Input, *, plan: Optional[Tuple[str, str]] = None, scheme: Optional[str] = None) -> Dict[str, Any]:
+def graph(
+    deps: Input,
+    *,
+    plan: Optional[Tuple[str, str]] = None,
+    scheme: Optional[str] = None,
+    risks: Optional[Input] = None,
+    accept_risk: Sequence[str] = (),
+    format: str = "json",
+) -> Dict[str, Any]:
     """The graph's versions and edges, and the route ``plan=(FROM, TO)`` highlights:
-    ``graph --format json``.
+    ``graph --format json``; ``format="cincinnati"`` is ``graph --format cincinnati``.
+    ``risks`` and ``accept_risk`` are ``--risks`` and ``--accept-risk``.
 
     >>> import upgrade_planner as up
     >>> g = up.graph("data/seed-oceanbase-ce-4.2.1.1.yml", plan=("4.0.0.0", "latest"))
     >>> len(g["nodes"]), g["route"]["hops"]
     (11, 7)
     """
-    return _document(_native.graph, deps, tuple(plan) if plan is not None else None, scheme)
+    if format not in ("json", "cincinnati"):
+        message = f"format: `{format}` is not one of `json`, `cincinnati`"
+        raise UsageError(
+            "usage",
+            message,
+            {"schema": "upgrade-planner/graph/v1", "error": {"kind": "usage", "message": message}},
+            EXIT_INVALID_INPUT,
+        )
+    return _document(
+        _native.graph,
+        deps,
+        tuple(plan) if plan is not None else None,
+        scheme,
+        risks,
+        list(accept_risk),
+        format == "cincinnati",
+    )
 
 
 def inspect(
@@ -375,11 +451,15 @@ def rollout(
     group_parallel: bool = False,
     package_id: Sequence[str] = (),
     endpoint_url: Optional[str] = None,
+    risks: Optional[Input] = None,
+    accept_risk: Sequence[str] = (),
 ) -> Dict[str, Any]:
     """The nodes of a cluster, in order, at every stage of the route, packed into maintenance
     windows: ``rollout --format json``; with ``format`` one of ``redfish-hpe``,
     ``redfish-dmtf``, ``pulp``, ``powerstore``, the request plan (``upgrade-planner/requests/v1``).
     Steps that do not fit the windows are listed under ``unscheduled`` (the command exits 1).
+    ``risks`` and ``accept_risk`` are ``--risks`` and ``--accept-risk`` (evaluated per node under
+    the inventory's ``facts:``).
 
     >>> import upgrade_planner as up
     >>> r = up.rollout("data/seed-oceanbase-ce-4.2.1.1.yml", "tests/fixtures/rollout/twelve.yml", "4.3.0.0", window="4h")
@@ -407,4 +487,6 @@ def rollout(
         group_parallel,
         list(package_id),
         endpoint_url,
+        risks,
+        list(accept_risk),
     )

@@ -35,6 +35,7 @@ class RouteError(UpgradePlannerError): ...
 class PackageError(UpgradePlannerError): ...
 class MetadataError(UpgradePlannerError): ...
 class InventoryError(UpgradePlannerError): ...
+class RisksError(UpgradePlannerError): ...
 
 def plan(
     deps: Optional[Input] = None,
@@ -50,11 +51,46 @@ def plan(
     component: Optional[str] = None,
     from_npm: Optional[Input] = None,
     to_npm: Optional[Input] = None,
+    risks: Optional[Input] = None,
+    facts: Optional[Input] = None,
+    accept_risk: Sequence[str] = (),
 ) -> Document: ...
-def targets(deps: Input, start: str, objective: str = "hops", *, scheme: Optional[str] = None) -> Document: ...
-def lint(files: Union[Input, Sequence[Input]], *, scheme: Optional[str] = None, format: str = "json") -> Document: ...
-def diff(old: Input, new: Input, *, scheme: Optional[str] = None) -> Document: ...
-def graph(deps: Input, *, plan: Optional[Tuple[str, str]] = None, scheme: Optional[str] = None) -> Document: ...
+def targets(
+    deps: Input,
+    start: str,
+    objective: str = "hops",
+    *,
+    scheme: Optional[str] = None,
+    risks: Optional[Input] = None,
+    facts: Optional[Input] = None,
+    accept_risk: Sequence[str] = (),
+    include_not_recommended: bool = False,
+) -> Document: ...
+def lint(
+    files: Union[Input, Sequence[Input]],
+    *,
+    scheme: Optional[str] = None,
+    format: str = "json",
+    risks: Optional[Input] = None,
+) -> Document: ...
+def diff(
+    old: Input,
+    new: Input,
+    *,
+    scheme: Optional[str] = None,
+    risks: Optional[Input] = None,
+    risks_old: Optional[Input] = None,
+    risks_new: Optional[Input] = None,
+) -> Document: ...
+def graph(
+    deps: Input,
+    *,
+    plan: Optional[Tuple[str, str]] = None,
+    scheme: Optional[str] = None,
+    risks: Optional[Input] = None,
+    accept_risk: Sequence[str] = (),
+    format: str = "json",
+) -> Document: ...
 def inspect(
     path: Union[PathArg, Sequence[PathArg]],
     keyring: Keyring = None,
@@ -87,4 +123,6 @@ def rollout(
     group_parallel: bool = False,
     package_id: Sequence[str] = (),
     endpoint_url: Optional[str] = None,
+    risks: Optional[Input] = None,
+    accept_risk: Sequence[str] = (),
 ) -> Document: ...

@@ -25,7 +25,12 @@ pub enum DiffFormat {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     git show origin/main:deps.yml > /tmp/base.yml && upgrade-planner diff /tmp/base.yml deps.yml\n  \
-    upgrade-planner diff old.yml new.yml --format json --fail-on removed\n\n\
+    upgrade-planner diff old.yml new.yml --format json --fail-on removed\n  \
+    upgrade-planner diff deps.yml deps.yml --risks-old risks-before/ --risks-new risks/\n\n\
+    With known risks (--risks for both files, or --risks-old/--risks-new), routes that became\n\
+    or stopped being not recommended are reported (risks evaluated with no facts: a risk\n\
+    applies unless a rule that needs no fact says otherwise); --fail-on removed counts routes\n\
+    that became not recommended.\n\n\
     Exit codes: 0 compared (and nothing matched --fail-on); 1 a change matched --fail-on;\n\
     2 usage error, or a file unreadable or invalid (invalid_document) or too large (too_large).")]
 pub struct DiffArgs {
@@ -44,6 +49,15 @@ pub struct DiffArgs {
     /// Version scheme of both files (default: detected per file).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    /// Known risks applied to both files (see docs/risks.md).
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["risks_old", "risks_new"])]
+    risks: Option<PathBuf>,
+    /// Known risks under OLD.
+    #[arg(long, value_name = "PATH")]
+    risks_old: Option<PathBuf>,
+    /// Known risks under NEW.
+    #[arg(long, value_name = "PATH")]
+    risks_new: Option<PathBuf>,
 }
 
 pub fn run(args: DiffArgs) -> u8 {
@@ -65,7 +79,18 @@ pub fn run(args: DiffArgs) -> u8 {
         "comparing the routes of every pair of versions",
         format == Format::Json || !large,
     );
-    let d = docs::lint::diff(&old, &new, args.scheme);
+    let risks = |side: &Option<PathBuf>| args.risks.as_ref().or(side.as_ref()).cloned();
+    let (old_risks, new_risks) = (
+        risks(&args.risks_old).map(Source::Path),
+        risks(&args.risks_new).map(Source::Path),
+    );
+    let d = docs::lint::diff_with_risks(
+        &old,
+        &new,
+        args.scheme,
+        old_risks.as_ref(),
+        new_risks.as_ref(),
+    );
     bar.finish();
     let d = match d {
         Ok(d) => d,

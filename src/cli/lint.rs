@@ -1,6 +1,6 @@
 //! `upgrade-planner lint`: checks upgrade-dependency files, as CI does on every release.
 
-use super::{print_err, print_json, print_out};
+use super::{Format, print_err, print_json, print_out, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use upgrade_planner::docs::{self, Source};
@@ -37,7 +37,10 @@ pub enum Deny {
 #[command(after_help = "Examples:\n  \
     upgrade-planner lint data/oceanbase-master.yml\n  \
     upgrade-planner lint --format github --deny warning deps/*.yml\n  \
-    upgrade-planner lint --format sarif deps.yml > lint.sarif\n\n\
+    upgrade-planner lint --format sarif deps.yml > lint.sarif\n  \
+    upgrade-planner lint deps.yml --risks risks/\n\n\
+    With --risks, the risks file(s) are checked too, against the one dependency FILE (rules in\n\
+    docs/lint.md), each file a report of its own.\n\n\
     Exit codes: 0 no finding reaches the --deny level; 1 some finding does;\n\
     2 a file cannot be read (or a usage error).")]
 pub struct LintArgs {
@@ -53,11 +56,23 @@ pub struct LintArgs {
     /// Version scheme of the files (default: detected per file).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    /// Also check known risks (a risks file or a directory of them) against the dependency
+    /// FILE (give exactly one FILE).
+    #[arg(long, value_name = "PATH")]
+    risks: Option<PathBuf>,
 }
 
 pub fn run(args: LintArgs) -> u8 {
     let files: Vec<Source> = args.files.iter().cloned().map(Source::Path).collect();
-    let answer = docs::lint::lint(&files, args.scheme);
+    let machine = matches!(args.format, LintFormat::Json | LintFormat::Sarif);
+    let risks = args.risks.clone().map(Source::Path);
+    let answer = match docs::lint::lint_with_risks(&files, args.scheme, risks.as_ref()) {
+        Ok(a) => a,
+        Err(f) => {
+            let format = if machine { Format::Json } else { Format::Text };
+            return report(format, &f);
+        }
+    };
     match args.format {
         LintFormat::Text => print_out(&render::to_text(&answer.reports)),
         LintFormat::Json => print_json(&answer.to_json()),
@@ -66,7 +81,6 @@ pub fn run(args: LintArgs) -> u8 {
     }
     // JSON and SARIF carry the unreadable files in the document itself (nothing on stderr, as
     // for every command's JSON errors); text and GitHub annotations say it on stderr.
-    let machine = matches!(args.format, LintFormat::Json | LintFormat::Sarif);
     for u in answer.unreadable.iter().filter(|_| !machine) {
         let s = upgrade_planner::render::style::ERROR;
         print_err(&format!(

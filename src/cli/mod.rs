@@ -16,6 +16,7 @@ mod lint;
 mod npm;
 mod plan;
 mod progress;
+mod risks;
 mod rollout;
 mod shell;
 mod targets;

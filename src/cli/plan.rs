@@ -24,17 +24,22 @@ use upgrade_planner::{Objective, Target, VersionScheme};
     upgrade-planner plan --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --to latest\n  \
     upgrade-planner plan --deps deps.yml --from 4.1.0.0 --to latest --format json\n  \
     upgrade-planner plan --package oceanbase-ce-4.2.1.1-1.el7.x86_64.rpm --from 4.1.0.0\n  \
-    upgrade-planner plan --deps data/ontap-example.yml --from-npm a.txt --to-npm b.xml\n\n\
+    upgrade-planner plan --deps data/ontap-example.yml --from-npm a.txt --to-npm b.xml\n  \
+    upgrade-planner plan --deps deps.yml --from 4.2.1.0 --to latest --risks risks/ --facts facts.yml\n  \
+    upgrade-planner plan --deps deps.yml --from 4.2.1.0 --to 4.2.1.1 --risks risks.yml \\\n      \
+    --accept-risk PurgeRebuildCorruption\n\n\
     Exit codes:\n  \
     0  planned\n  \
-    1  refused: unknown_start, unknown_target, deprecated_target, no_route;\n     \
+    1  refused: unknown_start, unknown_target, deprecated_target, no_route,\n     \
+    not_recommended (with --risks: only routes a known risk applies to);\n     \
     with --package also digest_mismatch, no_upgrade_deps, corrupt_payload, bad_signature,\n     \
     unverified_header, signature_required;\n     \
     with --from-npm also not_ontap, mode_mismatch, unplaceable_release\n  \
     2  usage, invalid_document, search_limit; with --package also unreadable, not_rpm,\n     \
     truncated, malformed, unsupported_compressor, invalid_upgrade_deps, invalid_keyring;\n     \
     with --from-npm also invalid_metadata, wrong_scheme; with --firmware-inventory\n     \
-    also invalid_firmware_inventory\n\n\
+    also invalid_firmware_inventory; with --risks also invalid_risks, unknown_risk,\n     \
+    invalid_facts\n\n\
     The JSON error kinds are listed in full in the README (plan section).")]
 pub struct PlanArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
@@ -57,7 +62,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "VERSION|latest", required_unless_present_any = ["package", "to_npm", "from_npm"])]
     to: Option<Target>,
     /// NetApp NPM metadata (text or ZAPI XML) of the installed system: start at its ONTAP release.
-    #[arg(long, value_name = "FILE", requires_all = ["to_npm", "deps"], conflicts_with_all = ["from", "to", "package"])]
+    #[arg(long, value_name = "FILE", requires_all = ["to_npm", "deps"], conflicts_with_all = ["from", "to", "package", "risks"])]
     from_npm: Option<PathBuf>,
     /// NetApp NPM metadata of the package to install: its ONTAP release is the target.
     #[arg(long, value_name = "FILE", requires = "from_npm")]
@@ -78,6 +83,17 @@ pub struct PlanArgs {
     /// The firmware inventory member to read (its Id, Name or SoftwareId).
     #[arg(long, value_name = "NAME", requires = "firmware_inventory")]
     component: Option<String>,
+    #[command(flatten)]
+    risk: super::risks::RiskArgs,
+    /// Facts about the cluster for the risks' Fact rules: a YAML or JSON mapping (nested
+    /// mappings are dotted names). Without it no Fact rule can be evaluated.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "risks",
+        conflicts_with = "from_npm"
+    )]
+    facts: Option<PathBuf>,
     /// With --package: --keyring PATH (repeatable) and --require-signature.
     #[command(flatten)]
     trust: super::TrustArgs,
@@ -119,6 +135,7 @@ pub fn run(args: PlanArgs) -> u8 {
         to: args.to.clone(),
         objective: args.objective,
         scheme: args.scheme,
+        risks: args.risk.options(args.facts.as_ref()),
     };
     match docs::plan::plan(&query) {
         Ok(answer) => {

@@ -81,11 +81,14 @@ impl RolloutFormat {
     Exit codes:\n  \
     0  planned, and every step fits the windows\n  \
     1  refused: unknown_target, deprecated_target, unknown_version, past_target, no_route,\n     \
-    cannot_converge, subset_order, missing_packages, ambiguous_package (candidates of several\n     \
-    architectures for a node without `arch`); or some steps do not fit the windows\n  \
+    not_recommended, cannot_converge, subset_order, missing_packages, ambiguous_package\n     \
+    (candidates of several architectures for a node without `arch`); or some steps do not\n     \
+    fit the windows\n  \
     2  usage error, unreadable or invalid input: invalid_document, invalid_inventory,\n     \
     invalid_windows, unknown_node, invalid_packages, invalid_firmware_inventory,\n     \
-    invalid_keyring\n\n\
+    invalid_keyring, invalid_risks, unknown_risk\n\n\
+    Known risks (--risks) are evaluated per node: the inventory's `facts:` (the cluster's, and\n\
+    each node's replacing them), as docs/risks.md describes.\n\n\
     Hand-off formats (schema upgrade-planner/requests/v1): redfish-hpe, redfish-dmtf, pulp,\n\
     powerstore; pulp-units and redfish-installset are deprecated aliases of pulp and\n\
     redfish-hpe --installset.")]
@@ -146,6 +149,8 @@ pub struct RolloutArgs {
     /// Version scheme of the dependency file (default: detected).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    #[command(flatten)]
+    risk: super::risks::RiskArgs,
     /// With --packages: --keyring PATH (repeatable) and --require-signature, applied to every
     /// candidate package.
     #[command(flatten)]
@@ -190,6 +195,7 @@ pub fn run(args: RolloutArgs) -> u8 {
         endpoint_url: args.endpoint_url.clone(),
         leaders_first: args.format == RolloutFormat::Powerstore,
         dialect: args.format.dialect(),
+        risks: args.risk.options(None),
         ..RolloutQuery::new(
             Source::Path(args.deps.clone()),
             Source::Path(args.cluster.clone()),

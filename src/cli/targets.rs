@@ -24,9 +24,11 @@ pub enum TargetsFormat {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     upgrade-planner targets --deps data/seed-oceanbase-ce-4.2.1.1.yml --from 4.1.0.0\n  \
-    upgrade-planner targets --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --format json\n\n\
+    upgrade-planner targets --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --format json\n  \
+    upgrade-planner targets --deps deps.yml --from 4.2.1.0 --risks risks/ --include-not-recommended\n\n\
     Exit codes: 0 listed (also when nothing can be reached); 1 unknown_start;\n\
-    2 usage, invalid_document, search_limit.")]
+    2 usage, invalid_document, search_limit; with --risks also invalid_risks, unknown_risk,\n\
+    invalid_facts.")]
 pub struct TargetsArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
     #[arg(long, value_name = "FILE")]
@@ -44,6 +46,15 @@ pub struct TargetsArgs {
     /// Version scheme of the file (default: detected).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    #[command(flatten)]
+    risk: super::risks::RiskArgs,
+    /// Facts about the cluster for the risks' Fact rules (a YAML or JSON mapping).
+    #[arg(long, value_name = "FILE", requires = "risks")]
+    facts: Option<PathBuf>,
+    /// Also list the versions only not-recommended routes reach, with their risks (as
+    /// `oc adm upgrade --include-not-recommended`).
+    #[arg(long, requires = "risks")]
+    include_not_recommended: bool,
 }
 
 pub fn run(args: TargetsArgs) -> u8 {
@@ -52,7 +63,15 @@ pub fn run(args: TargetsArgs) -> u8 {
         TargetsFormat::Json => Format::Json,
     };
     let deps = Source::Path(args.deps.clone());
-    match docs::plan::targets(&deps, &args.from, args.objective, args.scheme) {
+    let answer = docs::plan::targets_with_risks(
+        &deps,
+        &args.from,
+        args.objective,
+        args.scheme,
+        &args.risk.options(args.facts.as_ref()),
+        args.include_not_recommended,
+    );
+    match answer {
         Ok(t) => {
             match args.format {
                 TargetsFormat::Text => print_out(&render::targets::to_text(&t)),

@@ -1,10 +1,12 @@
 //! The `graph --format json` document (`upgrade-planner/graph/v1`): every version with what the
 //! drawings show of it, every edge, and the route `--plan` highlights.
 
+use super::risks::RiskOptions;
 use super::{Failure, Source, load_graph};
 use crate::VersionScheme;
 use crate::depgraph::{Condition, DepGraph};
 use crate::planner::{Plan, PlanRequest, Target};
+use crate::risks::{RiskGraph, RiskSet};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -21,11 +23,27 @@ pub struct GraphAnswer {
     pub graph: DepGraph,
     /// The `--plan FROM TO` route.
     pub plan: Option<Plan>,
+    /// The known risks (`--risks`), when given.
+    pub risks: Option<RiskSet>,
 }
 
 impl Serialize for GraphAnswer {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        to_json(&self.file, &self.graph, self.plan.as_ref()).serialize(s)
+        let risks = self.risk_graph();
+        to_json_with_risks(&self.file, &self.graph, self.plan.as_ref(), risks.as_ref()).serialize(s)
+    }
+}
+
+impl GraphAnswer {
+    /// The known risks bound to the graph (which edges each is about), when given.
+    pub fn risk_graph(&self) -> Option<RiskGraph<'_>> {
+        self.risks.as_ref().map(|r| r.bind(&self.graph))
+    }
+
+    /// The graph as OpenShift's update service (Cincinnati) serves it (`graph --format
+    /// cincinnati`; see [`crate::render::graph::to_cincinnati`]).
+    pub fn cincinnati(&self) -> Value {
+        crate::render::graph::to_cincinnati(&self.graph, self.risk_graph().as_ref())
     }
 }
 
@@ -36,18 +54,32 @@ pub fn graph(
     scheme: Option<VersionScheme>,
     plan: Option<(&str, &str)>,
 ) -> Result<GraphAnswer, Failure> {
+    graph_with_risks(file, scheme, plan, &RiskOptions::default())
+}
+
+/// [`graph`] with known risks (`--risks`, `--accept-risk`; `--facts` is not taken: a drawing is
+/// for every cluster): the edges they are about are marked, and the `--plan` route avoids the
+/// edges of risks not accepted (evaluated with no facts), refused as `plan` refuses it.
+pub fn graph_with_risks(
+    file: &Source,
+    scheme: Option<VersionScheme>,
+    plan: Option<(&str, &str)>,
+    risks: &RiskOptions,
+) -> Result<GraphAnswer, Failure> {
     let graph = load_graph(file, scheme, GRAPH_SCHEMA)?;
+    let risks = risks.load(GRAPH_SCHEMA)?;
     let plan = match plan {
         Some((from, to)) => {
             let to: Target = match to.parse() {
                 Ok(t) => t,
                 Err(never) => match never {},
             };
-            Some(
-                graph
-                    .plan(&PlanRequest::new(from, to))
-                    .map_err(|e| super::plan::plan_failure(GRAPH_SCHEMA, &e))?,
-            )
+            let request = PlanRequest::new(from, to);
+            let planned = match &risks {
+                Some(r) => r.set.bind(&graph).assess(None, &r.accept).plan(&request),
+                None => graph.plan(&request),
+            };
+            Some(planned.map_err(|e| super::plan::plan_failure(GRAPH_SCHEMA, &e))?)
         }
         None => None,
     };
@@ -55,6 +87,7 @@ pub fn graph(
         file: file.name(),
         graph,
         plan,
+        risks: risks.map(|r| r.set),
     })
 }
 
@@ -62,6 +95,17 @@ pub fn graph(
 /// `implicit`, `barrier`, `build_group`, `on_route`, `binary_stop`), `edges` by source in version
 /// order (`from`, `to`, `on_route`), and `route` (the plan, or null).
 pub fn to_json(file: &str, g: &DepGraph, plan: Option<&Plan>) -> Value {
+    to_json_with_risks(file, g, plan, None)
+}
+
+/// [`to_json`] with known risks: each edge also lists the names of the risks it carries
+/// (`risks`, empty when none), as the drawings label the dashed edges.
+pub fn to_json_with_risks(
+    file: &str,
+    g: &DepGraph,
+    plan: Option<&Plan>,
+    risks: Option<&RiskGraph>,
+) -> Value {
     let (nodes, edges) = crate::render::graph::outline(g);
     let on_route: HashSet<&str> = plan
         .map(|p| p.path.iter().map(String::as_str).collect())
@@ -111,11 +155,20 @@ pub fn to_json(file: &str, g: &DepGraph, plan: Option<&Plan>) -> Value {
     let edges: Vec<Value> = edges
         .into_iter()
         .map(|(a, b)| {
-            json!({
+            let mut edge = json!({
                 "from": name(a),
                 "to": name(b),
                 "on_route": route_edges.contains(&(name(a), name(b))),
-            })
+            });
+            if let (Some(r), Some(obj)) = (risks, edge.as_object_mut()) {
+                let names: Vec<&str> = r
+                    .risks_on(a, b)
+                    .iter()
+                    .filter_map(|&i| r.set().risks().get(i).map(|k| k.name.as_str()))
+                    .collect();
+                obj.insert("risks".into(), names.into());
+            }
+            edge
         })
         .collect();
     let route = plan.and_then(|p| match serde_json::to_value(p) {

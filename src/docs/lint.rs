@@ -3,7 +3,7 @@
 
 use super::{Exit, Failure, Source, load_graph};
 use crate::diff::{ChangeKind, DIFF_SCHEMA, Diff};
-use crate::lint::FileReport;
+use crate::lint::{FileReport, LINT_SCHEMA};
 use crate::render::lint::{self as render, ReadFailure};
 use crate::{Severity, VersionScheme};
 use serde::Serialize;
@@ -47,6 +47,42 @@ impl LintAnswer {
     }
 }
 
+/// Lints every file and, with `risks` (`lint FILE --risks PATH`), the known risks against the
+/// one dependency file given (docs/lint.md), each risks file a report of its own. More than one
+/// dependency file with `risks` is a usage error. An unreadable file is listed in the answer.
+pub fn lint_with_risks(
+    files: &[Source],
+    scheme: Option<VersionScheme>,
+    risks: Option<&Source>,
+) -> Result<LintAnswer, Failure> {
+    let Some(risks) = risks else {
+        return Ok(lint(files, scheme));
+    };
+    let [deps] = files else {
+        return Err(Failure::usage(
+            LINT_SCHEMA,
+            "--risks checks the risks against one dependency file: give exactly one FILE",
+        ));
+    };
+    let mut answer = lint(files, scheme);
+    // The graph rules need a valid dependency file; without one only the file rules run.
+    let graph = load_graph(deps, scheme, LINT_SCHEMA).ok();
+    match risks {
+        Source::Path(path) => match crate::risks::lint::lint_path(path, graph.as_ref()) {
+            Ok(more) => answer.reports.extend(more),
+            Err(e) => answer.unreadable.push(ReadFailure {
+                file: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        },
+        Source::Text { name, text } => answer.reports.extend(crate::risks::lint::lint_sources(
+            &[(name.clone(), text.clone())],
+            graph.as_ref(),
+        )),
+    }
+    Ok(answer)
+}
+
 /// Lints every file. A file that cannot be read is listed in the answer, not a failure.
 pub fn lint(files: &[Source], scheme: Option<VersionScheme>) -> LintAnswer {
     let mut reports = Vec::new();
@@ -74,7 +110,8 @@ pub fn lint(files: &[Source], scheme: Option<VersionScheme>) -> LintAnswer {
 /// Which changes make `diff` exit 1 (`--fail-on`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
-    /// A route that disappears (also when its target becomes deprecated).
+    /// A route that disappears (also when its target becomes deprecated, or, with known risks,
+    /// when the route becomes not recommended).
     Removed,
     /// Any change to any route (added, removed, changed, rerouted, target deprecated).
     Changed,
@@ -85,18 +122,48 @@ pub fn diff_exit(d: &Diff, fail_on: Option<FailOn>) -> Exit {
     let matched = match fail_on {
         None => false,
         Some(FailOn::Changed) => !d.is_empty(),
-        Some(FailOn::Removed) => d
-            .changes
-            .iter()
-            .any(|c| matches!(c.kind, ChangeKind::Removed | ChangeKind::TargetDeprecated)),
+        Some(FailOn::Removed) => d.changes.iter().any(|c| {
+            matches!(
+                c.kind,
+                ChangeKind::Removed
+                    | ChangeKind::TargetDeprecated
+                    | ChangeKind::BecameNotRecommended
+            )
+        }),
     };
     if matched { Exit::Refused } else { Exit::Ok }
 }
 
 /// Compares the routes of two dependency files: the `upgrade-planner/diff/v1` document.
 pub fn diff(old: &Source, new: &Source, scheme: Option<VersionScheme>) -> Result<Diff, Failure> {
+    diff_with_risks(old, new, scheme, None, None)
+}
+
+/// [`diff`] with known risks under OLD and under NEW (`--risks`, or `--risks-old` and
+/// `--risks-new`): routes that became or stopped being not recommended are reported too (risks
+/// evaluated with no facts).
+pub fn diff_with_risks(
+    old: &Source,
+    new: &Source,
+    scheme: Option<VersionScheme>,
+    old_risks: Option<&Source>,
+    new_risks: Option<&Source>,
+) -> Result<Diff, Failure> {
     let old_graph = load_graph(old, scheme, DIFF_SCHEMA)?;
     let new_graph = load_graph(new, scheme, DIFF_SCHEMA)?;
-    crate::diff::diff(&old_graph, &new_graph, &old.name(), &new.name())
-        .map_err(|e| Failure::new(DIFF_SCHEMA, "too_large", e.to_string(), None, Exit::Input))
+    let old_risks = old_risks
+        .map(|r| super::risks::load_risks(r, DIFF_SCHEMA))
+        .transpose()?;
+    let new_risks = new_risks
+        .map(|r| super::risks::load_risks(r, DIFF_SCHEMA))
+        .transpose()?;
+    crate::diff::diff_with_risks(
+        &old_graph,
+        &new_graph,
+        &old.name(),
+        &new.name(),
+        old_risks.as_ref(),
+        new_risks.as_ref(),
+    )
+    .map_err(|e| Failure::new(DIFF_SCHEMA, "too_large", e.to_string(), None, Exit::Input))
 }

@@ -1,6 +1,7 @@
 //! One document per answer: every JSON document the command line writes (plan, targets, lint,
 //! diff, graph, package, extract, npm, npm-check, rollout, requests, and every error object) is
 //! built here, so the CLI, Rust callers and the Python package (`python/`) get the same bytes.
+//! The known-risk options (`--risks`, `--facts`, `--accept-risk`) are read by [`risks`].
 //!
 //! Each command has a function that reads its inputs and returns a typed answer whose
 //! serialisation is the command's `--format json` document, or a [`Failure`]: the error document
@@ -22,6 +23,7 @@ pub mod graph;
 pub mod lint;
 pub mod npm;
 pub mod plan;
+pub mod risks;
 pub mod rollout;
 pub mod rpm;
 

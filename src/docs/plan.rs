@@ -1,5 +1,6 @@
 //! The `plan` and `targets` documents (`upgrade-planner/plan/v1`, `upgrade-planner/targets/v1`).
 
+use super::risks::RiskOptions;
 use super::{Exit, Failure, Source, load_graph};
 use crate::depgraph::DepGraph;
 use crate::npm;
@@ -43,6 +44,9 @@ pub struct PlanQuery {
     pub objective: Objective,
     /// The version scheme (`None`: detected).
     pub scheme: Option<VersionScheme>,
+    /// Known risks, facts and accepted risks (`--risks`, `--facts`, `--accept-risk`): routes
+    /// avoid the updates a known risk applies to (docs/risks.md).
+    pub risks: RiskOptions,
 }
 
 impl PlanQuery {
@@ -55,6 +59,7 @@ impl PlanQuery {
             to: Some(Target::Latest),
             objective: Objective::Hops,
             scheme: None,
+            risks: RiskOptions::default(),
         }
     }
 }
@@ -154,9 +159,13 @@ pub fn plan(query: &PlanQuery) -> Result<PlanAnswer, Failure> {
         (None, None) => String::new(),
     };
     let request = PlanRequest::new(from.clone(), to).objective(query.objective);
-    let plan = graph
-        .plan(&request)
-        .map_err(|e| plan_failure_in(PLAN_SCHEMA, &graph, &e))?;
+    let risks = query.risks.load(PLAN_SCHEMA)?;
+    let bound = risks.as_ref().map(|r| r.set.bind(&graph));
+    let planned = match (&bound, &risks) {
+        (Some(b), Some(r)) => b.assess(r.facts.as_ref(), &r.accept).plan(&request),
+        _ => graph.plan(&request),
+    };
+    let plan = planned.map_err(|e| plan_failure_in(PLAN_SCHEMA, &graph, &e))?;
     let from_match = match_name(&graph, &from, &plan.from);
     // `None`: `--to latest`, which names no node.
     let to_match =
@@ -198,6 +207,13 @@ pub fn plan(query: &PlanQuery) -> Result<PlanAnswer, Failure> {
         notes.push(format!(
             "latest is {}, which has no entry of its own in the file (it only appears in \
              `can_be_upgraded_to`): check that this version is meant as a target",
+            plan.to
+        ));
+    }
+    if let Some(newer) = &plan.newer_not_recommended {
+        notes.push(format!(
+            "latest recommended is {}; {newer} is newer but every route to it takes an \
+             update a known risk applies to (plan --to {newer} shows the risks)",
             plan.to
         ));
     }
@@ -340,10 +356,38 @@ pub fn targets(
     objective: Objective,
     scheme: Option<VersionScheme>,
 ) -> Result<Targets, Failure> {
+    targets_with_risks(
+        deps,
+        from,
+        objective,
+        scheme,
+        &RiskOptions::default(),
+        false,
+    )
+}
+
+/// [`targets`] with known risks: the versions recommended routes reach; with
+/// `include_not_recommended` (`--include-not-recommended`), also the others, each with the risks
+/// on its route.
+pub fn targets_with_risks(
+    deps: &Source,
+    from: &str,
+    objective: Objective,
+    scheme: Option<VersionScheme>,
+    risks: &RiskOptions,
+    include_not_recommended: bool,
+) -> Result<Targets, Failure> {
     let graph = load_graph(deps, scheme, TARGETS_SCHEMA)?;
-    graph
-        .targets(from, objective)
-        .map_err(|e| plan_failure_in(TARGETS_SCHEMA, &graph, &e))
+    let risks = risks.load(TARGETS_SCHEMA)?;
+    let bound = risks.as_ref().map(|r| r.set.bind(&graph));
+    let listed = match (&bound, &risks) {
+        (Some(b), Some(r)) => {
+            b.assess(r.facts.as_ref(), &r.accept)
+                .targets(from, objective, include_not_recommended)
+        }
+        _ => graph.targets(from, objective),
+    };
+    listed.map_err(|e| plan_failure_in(TARGETS_SCHEMA, &graph, &e))
 }
 
 /// A refused plan with what the graph can add: why an unknown version did not resolve (message
@@ -405,11 +449,16 @@ pub fn plan_failure(schema: &str, e: &PlanError) -> Failure {
             "can_reach_target": can_reach_target,
             "downgrade": downgrade,
         })),
+        PlanError::NotRecommended { .. } => render::risks::refusal_details(e),
         PlanError::SearchLimit { .. } => None,
     };
     let exit = match e {
         PlanError::SearchLimit { .. } => Exit::Input,
         _ => Exit::Refused,
     };
-    Failure::new(schema, e.kind(), e.to_string(), details, exit)
+    let failure = Failure::new(schema, e.kind(), e.to_string(), details, exit);
+    match e {
+        PlanError::NotRecommended { risks, .. } => super::risks::with_risks_text(failure, risks),
+        _ => failure,
+    }
 }

@@ -8,7 +8,8 @@ use crate::rollout::inventory::{Inventory, InventoryError, parse_duration};
 use crate::rollout::requests::{self, Dialect, HandoffOptions, REQUESTS_SCHEMA, RequestPlan};
 use crate::rollout::windows::{WindowSpec, parse_windows, windows_from_path};
 use crate::rollout::{
-    ROLLOUT_SCHEMA, Rollout, RolloutError, RolloutRequest, firmware, packages, plan_rollout,
+    ROLLOUT_SCHEMA, Rollout, RolloutError, RolloutRequest, RolloutRisks, firmware, packages,
+    plan_rollout, plan_rollout_with_risks,
 };
 use crate::{Objective, VersionScheme};
 use serde::Serialize;
@@ -60,6 +61,9 @@ pub struct RolloutQuery {
     pub leaders_first: bool,
     /// Told how many bytes of `packages` were read (a progress bar).
     pub progress: Option<crate::rpm::Progress>,
+    /// Known risks and accepted risks (`--risks`, `--accept-risk`), evaluated per node under the
+    /// inventory's `facts:` (docs/risks.md). `facts` is not taken here: the inventory has them.
+    pub risks: super::risks::RiskOptions,
 }
 
 impl RolloutQuery {
@@ -86,6 +90,7 @@ impl RolloutQuery {
             endpoint_url: None,
             leaders_first: false,
             progress: None,
+            risks: super::risks::RiskOptions::default(),
         }
     }
 }
@@ -182,8 +187,27 @@ pub fn rollout(q: &RolloutQuery) -> Result<RolloutAnswer, Failure> {
         let list = list.map_err(|e| input_failure(schema, "invalid_windows", &e))?;
         request.windows = Some(WindowSpec::List(list));
     }
-    let mut rollout =
-        plan_rollout(&graph, &inv, &request).map_err(|e| rollout_failure(schema, &e))?;
+    if q.risks.facts.is_some() {
+        return Err(Failure::usage(
+            schema,
+            "rollout reads the facts of the risks' Fact rules from the inventory (`facts:` of the \
+             cluster and of each node), not from a facts file",
+        ));
+    }
+    let risks = q.risks.load(schema)?;
+    let planned = match &risks {
+        Some(r) => plan_rollout_with_risks(
+            &graph,
+            &inv,
+            &request,
+            RolloutRisks {
+                risks: &r.set.bind(&graph),
+                accepted: &r.accept,
+            },
+        ),
+        None => plan_rollout(&graph, &inv, &request),
+    };
+    let mut rollout = planned.map_err(|e| rollout_failure(schema, &e))?;
     if q.packages.is_none() && (!q.keyring.is_empty() || q.require_signature) {
         return Err(Failure::usage(
             ROLLOUT_SCHEMA,
@@ -319,7 +343,11 @@ fn rollout_failure(schema: &str, e: &RolloutError) -> Failure {
     } else {
         Exit::Refused
     };
-    Failure::new(schema, e.kind(), e.to_string(), details, exit)
+    let failure = Failure::new(schema, e.kind(), e.to_string(), details, exit);
+    match e {
+        RolloutError::NotRecommended { risks, .. } => super::risks::with_risks_text(failure, risks),
+        _ => failure,
+    }
 }
 
 /// The structured fields of a refusal, merged into the JSON `error` object.
@@ -372,6 +400,15 @@ impl serde::Serialize for ErrorDetails<'_> {
                 json!({"node": node, "stage": stage, "must_come_first": first, "must_come_first_role": first_role})
             }
             RolloutError::SearchLimit { steps } => json!({"steps": steps}),
+            RolloutError::NotRecommended {
+                node,
+                version,
+                risks,
+                route,
+            } => json!({
+                "node": node, "version": version, "risks": risks,
+                "accept": render::risks::accept_names(risks), "route": route
+            }),
         };
         v.serialize(s)
     }

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod lint;
 pub mod npm;
 pub mod plan;
+pub mod risks;
 pub mod rollout;
 pub mod rpm;
 pub mod targets;
