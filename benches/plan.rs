@@ -1,7 +1,9 @@
 //! In-process planner figures (issue 14): real routes (to `latest`, to a version in the middle,
 //! one hop) and a `no_route` on generated graphs of 10,000 versions with barriers, of 2,500
 //! versions ~90% conditioned, of 2,000 versions with dense cycles, and on the real files in `data/`,
-//! under both objectives, on a graph loaded once; loading; `targets`; `diff`.
+//! under both objectives, on a graph loaded once; loading; `targets`; `diff`; and with known risks
+//! on every other edge of the 10,000-version graph's route to `latest` (a real, recommended route
+//! around them: checked before timing).
 //! Run with `cargo bench --bench plan` (`tests/planner_scale.rs` checks every query here is a
 //! route, or the `no_route` it is named after).
 
@@ -73,9 +75,68 @@ fn diffs(c: &mut Criterion) {
     group.finish();
 }
 
+/// Known risks (issue 17): an `Always` risk on every other edge of the route to `latest` without
+/// risks, so that the planner must go around all of them; binding and evaluating the risks, and
+/// planning (and listing targets) with them.
+fn risks(c: &mut Criterion) {
+    use upgrade_planner::Target;
+    use upgrade_planner::risks::RiskSet;
+    let spec = SynthSpec::new(10_000);
+    let graph = DepGraph::from_yaml_str(&generate(&spec)).expect("valid");
+    let from = upgrade_planner::synth::version_name(0, &spec);
+    let plain = graph
+        .plan(&PlanRequest::new(from.clone(), Target::Latest))
+        .expect("a route");
+    let mut yaml = String::new();
+    for (i, w) in plain
+        .path
+        .windows(2)
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+    {
+        yaml.push_str(&format!(
+            "- {{name: Risk{i}, to: '{}', from: '{}', url: https://example.invalid/{i}, message: m, matching_rules: [{{type: Always}}]}}\n",
+            w[1],
+            regex::escape(&w[0])
+        ));
+    }
+    let set = RiskSet::from_yaml_str(&yaml).expect("valid risks");
+    let bound = set.bind(&graph);
+    let assessed = bound.assess(None, &[]);
+    for objective in [Objective::Hops, Objective::Stops] {
+        let req = PlanRequest::new(from.clone(), Target::Latest).objective(objective);
+        let plan = assessed
+            .plan(&req)
+            .expect("a recommended route around every risk");
+        assert_ne!(plan.path, plain.path, "the risks change the route");
+        c.bench_function(
+            &format!(
+                "plan generated 10k latest with {} risks ({objective})",
+                set.risks().len()
+            ),
+            |b| b.iter(|| assessed.plan(black_box(&req))),
+        );
+    }
+    c.bench_function(
+        &format!(
+            "bind and assess {} risks on generated 10k",
+            set.risks().len()
+        ),
+        |b| {
+            b.iter(|| {
+                black_box(set.bind(&graph))
+                    .assess(None, &[])
+                    .risks()
+                    .graph()
+                    .len()
+            })
+        },
+    );
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(2));
-    targets = plans, diffs
+    targets = plans, diffs, risks
 }
 criterion_main!(benches);

@@ -1039,16 +1039,11 @@ impl DepGraph {
 
 /// Reads a YAML file as UTF-8 text within [`limits::MAX_YAML_BYTES`], with errors that name the file.
 pub fn read_yaml_file(path: &Path) -> Result<String, LoadError> {
-    use std::io::Read;
     let io = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(limits::MAX_YAML_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    let bytes = crate::input::read_limited(path, limits::MAX_YAML_BYTES).map_err(io)?;
     let invalid = |message: String| LoadError::Invalid {
         file: Some(path.to_path_buf()),
         diagnostics: vec![Diagnostic::error("too-large", None, message)],

@@ -20,6 +20,7 @@
 use crate::depgraph::DepGraph;
 use crate::limits;
 use crate::planner::{Objective, binary_stops};
+use crate::risks::{Assessment, RiskSet};
 use crate::version::Version;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
@@ -38,10 +39,14 @@ pub enum ChangeKind {
     Removed,
     /// A route existed and its target is now deprecated.
     TargetDeprecated,
+    /// A route existed and now every route is not recommended (a known risk applies to it).
+    BecameNotRecommended,
     /// The hop count or the binary stops changed.
     Changed,
     /// Same hops and binary stops, through other versions.
     Rerouted,
+    /// Only not-recommended routes existed and a recommended one does now.
+    NoLongerNotRecommended,
     /// No route existed and one does now.
     Added,
 }
@@ -52,6 +57,8 @@ impl ChangeKind {
         match self {
             ChangeKind::Removed => "removed",
             ChangeKind::TargetDeprecated => "target_deprecated",
+            ChangeKind::BecameNotRecommended => "became_not_recommended",
+            ChangeKind::NoLongerNotRecommended => "no_longer_not_recommended",
             ChangeKind::Changed => "changed",
             ChangeKind::Rerouted => "rerouted",
             ChangeKind::Added => "added",
@@ -74,7 +81,8 @@ pub enum Outcome {
     },
     /// Planning refused.
     Refused {
-        /// The planner's error kind (`no_route`, `unknown_start`, `deprecated_target`, …).
+        /// The planner's error kind (`no_route`, `unknown_start`, `deprecated_target`,
+        /// `not_recommended`, …).
         error: &'static str,
     },
 }
@@ -107,6 +115,12 @@ pub struct Summary {
     pub rerouted: usize,
     /// Routes lost because their target became deprecated.
     pub target_deprecated: usize,
+    /// With known risks: routes that became not recommended. Absent without risks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub became_not_recommended: Option<usize>,
+    /// With known risks: routes that are recommended again. Absent without risks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_longer_not_recommended: Option<usize>,
 }
 
 /// Versions that appeared, disappeared or changed their deprecation.
@@ -172,6 +186,8 @@ enum Out<'g> {
         stops: Vec<&'g str>,
     },
     Refused(&'static str),
+    /// Only not-recommended routes (`plan` names their risks).
+    NotRecommended,
 }
 
 impl Out<'_> {
@@ -184,6 +200,9 @@ impl Out<'_> {
                 binary_stops: own(stops),
             },
             Out::Refused(error) => Outcome::Refused { error },
+            Out::NotRecommended => Outcome::Refused {
+                error: "not_recommended",
+            },
         }
     }
 }
@@ -210,18 +229,36 @@ impl Resolved {
 }
 
 /// The plans from `versions[from]` to every version under one graph, as [`DepGraph::plan`] would
-/// make them (same refusals, in the same order of precedence), from one search.
-fn outcomes<'g>(g: &'g DepGraph, resolved: &Resolved, from: usize) -> Vec<Out<'g>> {
+/// make them (same refusals, in the same order of precedence), from one search (two with risks:
+/// the recommended routes, then every route for the targets only not-recommended ones reach).
+fn outcomes<'g>(
+    g: &'g DepGraph,
+    resolved: &Resolved,
+    from: usize,
+    risks: Option<&Assessment>,
+) -> Vec<Out<'g>> {
     let name = |ix: NodeIndex| g.node(ix).version.as_str();
     let Some(start) = resolved.start.get(from).copied().flatten() else {
         return vec![Out::Refused("unknown_start"); resolved.target.len()];
     };
     let mut route: Vec<Option<Vec<NodeIndex>>> = vec![None; g.len()];
-    let search = g.routes_from(start, Objective::Hops);
+    let blocked = risks.and_then(Assessment::blocked);
+    let search = g.routes_from(start, Objective::Hops, blocked);
     if let Ok(routes) = &search {
         for (t, path) in routes {
             if let Some(slot) = route.get_mut(t.index()) {
                 *slot = Some(path.clone());
+            }
+        }
+    }
+    // Targets only not-recommended routes reach.
+    let mut not_recommended = vec![false; g.len()];
+    if let (Some(_), Ok(_)) = (blocked, &search)
+        && let Ok(all) = g.routes_from(start, Objective::Hops, None)
+    {
+        for (t, _) in all {
+            if let Some(slot) = not_recommended.get_mut(t.index()) {
+                *slot = true;
             }
         }
     }
@@ -249,6 +286,7 @@ fn outcomes<'g>(g: &'g DepGraph, resolved: &Resolved, from: usize) -> Vec<Out<'g
                     path: path.iter().map(|&ix| name(ix)).collect(),
                     stops: binary_stops(g, path).into_iter().map(name).collect(),
                 },
+                None if not_recommended.get(target.index()) == Some(&true) => Out::NotRecommended,
                 None => Out::Refused("no_route"),
             }
         })
@@ -261,6 +299,21 @@ pub fn diff(
     new: &DepGraph,
     old_name: &str,
     new_name: &str,
+) -> Result<Diff, DiffError> {
+    diff_with_risks(old, new, old_name, new_name, None, None)
+}
+
+/// [`diff`] with known risks under the old file, the new one, or both (`None`: no risks on that
+/// side). Risks are evaluated with no facts (a risk applies unless a rule that needs no fact says
+/// otherwise) and none accepted, so a route is reported when it becomes, or stops being, not
+/// recommended for some cluster (`became_not_recommended`, `no_longer_not_recommended`).
+pub fn diff_with_risks(
+    old: &DepGraph,
+    new: &DepGraph,
+    old_name: &str,
+    new_name: &str,
+    old_risks: Option<&RiskSet>,
+    new_risks: Option<&RiskSet>,
 ) -> Result<Diff, DiffError> {
     let names = |g: &DepGraph| -> Vec<String> {
         g.nodes()
@@ -303,8 +356,18 @@ pub fn diff(
     let mut changes = Vec::new();
     let mut pairs = 0;
     let (old_names, new_names) = (Resolved::new(old, &versions), Resolved::new(new, &versions));
+    let (old_bound, new_bound) = (
+        old_risks.map(|r| r.bind(old)),
+        new_risks.map(|r| r.bind(new)),
+    );
+    let old_assessment = old_bound.as_ref().map(|b| b.assess(None, &[]));
+    let new_assessment = new_bound.as_ref().map(|b| b.assess(None, &[]));
+    let with_risks = old_risks.is_some() || new_risks.is_some();
     for (i, from) in versions.iter().enumerate() {
-        let (olds, news) = (outcomes(old, &old_names, i), outcomes(new, &new_names, i));
+        let (olds, news) = (
+            outcomes(old, &old_names, i, old_assessment.as_ref()),
+            outcomes(new, &new_names, i, new_assessment.as_ref()),
+        );
         for ((to, o), n) in versions.iter().zip(&olds).zip(&news) {
             if from == to {
                 continue;
@@ -336,8 +399,12 @@ pub fn diff(
                         ChangeKind::Removed
                     }
                 }
+                (Out::Route { .. }, Out::NotRecommended) => ChangeKind::BecameNotRecommended,
+                (Out::NotRecommended, Out::Route { .. }) => ChangeKind::NoLongerNotRecommended,
                 (Out::Refused(_), Out::Route { .. }) => ChangeKind::Added,
-                (Out::Refused(_), Out::Refused(_)) => continue,
+                (Out::Refused(_) | Out::NotRecommended, Out::Refused(_) | Out::NotRecommended) => {
+                    continue;
+                }
             };
             changes.push(RouteChange {
                 kind,
@@ -351,6 +418,7 @@ pub fn diff(
     // Stable sort: within a kind, pairs stay in version order.
     changes.sort_by_key(|c| c.kind);
     let mut summary = Summary::default();
+    let (mut became, mut no_longer) = (0, 0);
     for c in &changes {
         *match c.kind {
             ChangeKind::Added => &mut summary.added,
@@ -358,7 +426,13 @@ pub fn diff(
             ChangeKind::Changed => &mut summary.changed,
             ChangeKind::Rerouted => &mut summary.rerouted,
             ChangeKind::TargetDeprecated => &mut summary.target_deprecated,
+            ChangeKind::BecameNotRecommended => &mut became,
+            ChangeKind::NoLongerNotRecommended => &mut no_longer,
         } += 1;
+    }
+    if with_risks {
+        summary.became_not_recommended = Some(became);
+        summary.no_longer_not_recommended = Some(no_longer);
     }
     Ok(Diff {
         schema: DIFF_SCHEMA,

@@ -126,6 +126,13 @@ pub fn yaml_fast(data: &[u8]) {
     crate::yaml::check_fast_path(src);
 }
 
+/// Reads bytes as a known-risks file; when valid, binds it to a small graph and plans, lists
+/// targets and exports the Cincinnati graph with it, with and without facts and acceptances; lints
+/// it too (delegates to [`crate::risks::fuzz_entry`]).
+pub fn risks(data: &[u8]) {
+    crate::risks::fuzz_entry(data);
+}
+
 /// A fuzz entry point: takes any bytes, returns normally, panics only on a bug.
 pub type Entry = fn(&[u8]);
 
@@ -143,4 +150,5 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("lint", lint),
     ("firmware", firmware),
     ("yaml_fast", yaml_fast),
+    ("risks", risks),
 ];

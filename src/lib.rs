@@ -10,9 +10,13 @@
 //! * [`depgraph`]: the upgrade-dependency document and the graph built from it.
 //! * [`planner`]: the shortest-route solver that honours deprecated and barrier versions.
 //! * [`targets`]: every version an installed version can be upgraded to, with its best route.
+//! * [`risks`]: known upgrade risks (conditional edges) evaluated against a cluster's facts.
 //! * [`diagnostic`]: findings about an input (code, severity, span), rendered in one place.
 //! * [`npm`]: NetApp NPM package metadata (text and ZAPI XML forms), ONTAP releases and checks.
 //! * [`rpm`]: RPM package metadata, digest verification and the upgrade YAML inside the payload.
+//! * [`docs`]: one function per command that returns its JSON document (or error document), the
+//!   same bytes for the CLI, Rust callers and the Python package.
+//! * [`input`]: input files, `-` for standard input.
 //!
 //! ```
 //! use upgrade_planner::{DepGraph, PlanRequest, Target};
@@ -32,12 +36,15 @@
 pub mod depgraph;
 pub mod diagnostic;
 pub mod diff;
+pub mod docs;
 pub mod fuzzing;
+pub mod input;
 pub mod limits;
 pub mod lint;
 pub mod npm;
 pub mod planner;
 pub mod render;
+pub mod risks;
 pub mod rollout;
 pub mod rpm;
 pub mod synth;

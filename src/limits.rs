@@ -66,11 +66,23 @@ pub const MAX_RECONCILE_ROUNDS: usize = 64;
 /// Largest NPM metadata input (text or XML) accepted, in bytes. Real metadata is well under a
 /// kilobyte; the limit leaves room for generated benchmark inputs of tens of megabytes.
 pub const MAX_NPM_BYTES: usize = 64 * 1024 * 1024;
-/// Most items (name/value pairs) in one NPM metadata input. Real metadata has about ten. Each item
-/// read costs about 200 bytes besides its text (name, value, positions), so this bound keeps the
-/// reader within 4× its input + 32 MiB even for the smallest possible items (`X=` lines); an input
-/// of the full [`MAX_NPM_BYTES`] still fits when its items average 672 bytes or more.
-pub const MAX_NPM_ITEMS: usize = 100_000;
+/// Most items (name/value pairs) in one NPM metadata input. Real metadata has about ten; the
+/// memory the items hold is bounded besides ([`npm_item_memory`]).
+pub const MAX_NPM_ITEMS: usize = 1_000_000;
+/// Most memory the items of one NPM input may hold, in bytes, whatever its size (see
+/// [`npm_item_memory`]).
+pub const MAX_NPM_ITEM_MEMORY: usize = 160 * 1024 * 1024;
+
+/// Most memory the items read from an NPM input of `input_len` bytes may hold: 3 bytes per byte
+/// of input + 16 MiB, at most [`MAX_NPM_ITEM_MEMORY`]. An item costs about 120 bytes besides its
+/// text, so this keeps a reader within 4x its input + 32 MiB (issue 15's bound) for the smallest
+/// items (`X=` lines stop after about 100,000) while 40 MB of 75-byte items (520,000) read whole.
+pub fn npm_item_memory(input_len: usize) -> usize {
+    input_len
+        .saturating_mul(3)
+        .saturating_add(16 * 1024 * 1024)
+        .min(MAX_NPM_ITEM_MEMORY)
+}
 /// Most values one multi-valued NPM item may be split into.
 pub const MAX_NPM_VALUES_PER_ITEM: usize = 10_000;
 /// Most findings (warnings) kept for one NPM input; further ones are summarised in one note.
@@ -101,6 +113,26 @@ pub const MAX_CHUNK_SIZE: u64 = 4 * 1024 * 1024 * 1024;
 /// Largest file `extract` holds in memory before writing it to stdout (it is written only once
 /// its digest is verified; larger files are staged in a temporary file instead).
 pub const MAX_EXTRACT_MEMORY_STAGING: u64 = 16 * 1024 * 1024;
+
+// --- Known upgrade risks (`crate::risks`, `--risks`, `--facts`, inventory `facts:`) ---
+
+/// Most risk files `--risks DIR` reads from one directory.
+pub const MAX_RISK_FILES: usize = 10_000;
+/// Most risks in one `--risks` file or directory (OpenShift's graph data has about 2,000).
+pub const MAX_RISKS: usize = 10_000;
+/// Longest `from` pattern of one risk, in bytes (real ones are a few dozen bytes).
+pub const MAX_RISK_PATTERN_LEN: usize = 1024;
+/// Most bytes one `from` pattern may compile to (the `regex` crate's `size_limit`): stops
+/// repetition bombs such as `(a{1000}){1000}` before they allocate.
+pub const MAX_RISK_REGEX_SIZE: usize = 1024 * 1024;
+/// Most bytes every distinct `from` pattern of a risks input may compile to together (one
+/// `RegexSet`), and the budget of its lazy DFA cache: keeps any accepted input well under 64 MiB.
+pub const MAX_RISK_REGEX_SET_SIZE: usize = 8 * 1024 * 1024;
+/// Most facts (after flattening nested mappings to dotted names) in one `facts:` mapping or
+/// `--facts` file.
+pub const MAX_FACTS: usize = 10_000;
+/// Longest fact name (dotted) or fact value, in bytes.
+pub const MAX_FACT_LEN: usize = 4096;
 
 /// Most files `rollout --packages DIR` reads from one directory.
 pub const MAX_PACKAGE_DIR_FILES: usize = 100_000;

@@ -26,6 +26,7 @@ pub(crate) mod search;
 
 use crate::depgraph::DepGraph;
 use crate::limits;
+use crate::risks::{Assessment, RiskReport};
 use crate::version::{Version, VersionScheme};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
@@ -224,6 +225,18 @@ pub struct Plan {
     pub stages: Vec<Stage>,
     /// The objective the route was optimised for.
     pub objective: Objective,
+    /// With known risks (`--risks`): the accepted risks (`--accept-risk`) that apply on the
+    /// route's edges, in route order. Absent without risks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted_risks: Option<Vec<RiskReport>>,
+    /// With known risks: the risks that apply on the route the planner would take without them
+    /// and that this route avoids (empty when that route is this one). Absent without risks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avoided_risks: Option<Vec<RiskReport>>,
+    /// With known risks and `--to latest`: the newest version the start reaches, when it is
+    /// newer than the target and reachable only through not-recommended updates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newer_not_recommended: Option<String>,
 }
 
 /// Why no plan could be made. Each variant has a stable [`PlanError::kind`].
@@ -270,6 +283,19 @@ pub enum PlanError {
         can_reach_target: Vec<String>,
         /// Whether the target is older than the start (a downgrade).
         downgrade: bool,
+    },
+    /// Every route uses an update that a known risk makes not recommended (`--risks`), and the
+    /// risk is not accepted.
+    #[error("{}", not_recommended_text(self))]
+    NotRecommended {
+        /// Resolved start.
+        from: String,
+        /// Target.
+        to: String,
+        /// The risks that apply and are not accepted on the route below, in route order.
+        risks: Vec<RiskReport>,
+        /// The route accepting those risks gives (`--accept-risk NAME` for each).
+        route: Box<Plan>,
     },
     /// The exact search for `--objective stops` on a cyclic graph exceeded its budget.
     #[error(
@@ -350,15 +376,51 @@ fn no_route_text(e: &PlanError) -> String {
     out
 }
 
+fn not_recommended_text(e: &PlanError) -> String {
+    let PlanError::NotRecommended {
+        from,
+        to,
+        risks,
+        route,
+    } = e
+    else {
+        return String::new();
+    };
+    let mut names: Vec<&str> = risks.iter().map(|r| r.name.as_str()).collect();
+    names.dedup();
+    let mut seen = Vec::new();
+    names.retain(|n| {
+        let new = !seen.contains(n);
+        seen.push(n);
+        new
+    });
+    let on = risks
+        .iter()
+        .map(|r| format!("{} ({} -> {}, {})", r.name, r.from, r.to, r.evaluation))
+        .collect::<Vec<_>>();
+    format!(
+        "no recommended route from `{from}` to `{to}`: every route takes an update a known risk \
+         applies to; with {} the route would be {} (risks: {})",
+        names
+            .iter()
+            .map(|n| format!("--accept-risk {n}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        route.path.join(" -> "),
+        list_text(&on),
+    )
+}
+
 impl PlanError {
     /// The stable machine-readable kind: `unknown_start`, `unknown_target`, `deprecated_target`,
-    /// `no_route` or `search_limit`.
+    /// `no_route`, `not_recommended` or `search_limit`.
     pub fn kind(&self) -> &'static str {
         match self {
             PlanError::UnknownStart { .. } => "unknown_start",
             PlanError::UnknownTarget { .. } => "unknown_target",
             PlanError::DeprecatedTarget { .. } => "deprecated_target",
             PlanError::NoRoute { .. } => "no_route",
+            PlanError::NotRecommended { .. } => "not_recommended",
             PlanError::SearchLimit { .. } => "search_limit",
         }
     }
@@ -387,13 +449,24 @@ impl DepGraph {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn plan(&self, request: &PlanRequest) -> Result<Plan, PlanError> {
+        self.plan_with_risks(request, None)
+    }
+
+    /// [`DepGraph::plan`], avoiding the not-recommended edges of `risks` (an assessment of this
+    /// graph; see [`Assessment::plan`]). `None`: exactly [`DepGraph::plan`].
+    pub(crate) fn plan_with_risks(
+        &self,
+        request: &PlanRequest,
+        risks: Option<&Assessment>,
+    ) -> Result<Plan, PlanError> {
+        let blocked = risks.and_then(Assessment::blocked);
         let start =
             self.resolve_node(&request.from, false)
                 .map_err(|nearest| PlanError::UnknownStart {
                     from: request.from.clone(),
                     nearest,
                 })?;
-        let target = match &request.to {
+        let mut target = match &request.to {
             Target::Version(t) => {
                 self.resolve_node(t, true)
                     .map_err(|nearest| PlanError::UnknownTarget {
@@ -403,8 +476,36 @@ impl DepGraph {
             }
             Target::Latest => self.latest_from(start)?,
         };
+        // With risks, `latest` is the newest version recommended routes reach; a newer one that
+        // only not-recommended routes reach is named in the plan. When recommended routes reach
+        // nothing but the start, the newest of all is the target (and the plan is refused as
+        // `not_recommended` unless its risks are accepted).
+        let mut newer_not_recommended = None;
+        if request.to == Target::Latest
+            && let Some(b) = blocked
+        {
+            let index = self.route_index();
+            let reached = index.reach_allowed(start.index() as u32, b);
+            let newest = index
+                .by_version()
+                .iter()
+                .rev()
+                .map(|&i| NodeIndex::new(i as usize))
+                .find(|&ix| reached.get(ix.index()) == Some(&true) && !self.node(ix).deprecated);
+            if let Some(t) = newest
+                && (t != start || target == start)
+                && t != target
+            {
+                newer_not_recommended = Some(self.name_of(target));
+                target = t;
+            }
+        }
+        let risk_lists = |accepted: Vec<RiskReport>, avoided: Vec<RiskReport>| {
+            risks.map(|_| (accepted, avoided))
+        };
         if start == target {
             let v = self.name_of(start);
+            let lists = risk_lists(Vec::new(), Vec::new());
             return Ok(Plan {
                 schema: PLAN_SCHEMA,
                 from: v.clone(),
@@ -418,6 +519,9 @@ impl DepGraph {
                     kind: StageKind::Start,
                 }],
                 objective: request.objective,
+                accepted_risks: lists.as_ref().map(|l| l.0.clone()),
+                avoided_risks: lists.map(|l| l.1),
+                newer_not_recommended,
             });
         }
         if self.node(target).deprecated {
@@ -426,10 +530,93 @@ impl DepGraph {
                 alternatives: self.names(self.alternatives_to(target)),
             });
         }
-        let path = self
-            .solve(start, target, request.objective)?
-            .ok_or_else(|| self.no_route(start, target))?;
-        Ok(self.make_plan(&path, request.objective))
+        let Some(a) = risks else {
+            let path = self
+                .solve(start, target, request.objective, None)?
+                .ok_or_else(|| self.no_route(start, target))?;
+            return Ok(self.make_plan(&path, request.objective));
+        };
+        let found = self.solve(start, target, request.objective, blocked)?;
+        // The route the planner takes without the risks: the one avoided, or the one refused.
+        let unrestricted = match (&found, blocked) {
+            (Some(path), None) => Some(path.clone()),
+            _ => self.solve(start, target, request.objective, None)?,
+        };
+        match (found, unrestricted) {
+            (Some(path), other) => {
+                let mut plan = self.make_plan(&path, request.objective);
+                let (_, accepted) = a.on_path(&path);
+                let avoided = match other {
+                    Some(o) if o != path => a.on_path(&o).0,
+                    _ => Vec::new(),
+                };
+                plan.accepted_risks = Some(accepted);
+                plan.avoided_risks = Some(avoided);
+                plan.newer_not_recommended = newer_not_recommended;
+                Ok(plan)
+            }
+            (None, Some(path)) => Err(self.not_recommended(request, start, target, a, path)?),
+            (None, None) => Err(self.no_route(start, target)),
+        }
+    }
+
+    /// The `not_recommended` refusal when only routes through not-recommended edges exist, and
+    /// the fastest of them is `fastest`: the risk names to accept are those on `fastest`, less
+    /// every name (tried in route order) without which a route still exists, so that no name in
+    /// the list is superfluous; the route is exactly the plan the same request (to the same
+    /// target) makes with those names accepted.
+    fn not_recommended(
+        &self,
+        request: &PlanRequest,
+        start: NodeIndex,
+        target: NodeIndex,
+        a: &Assessment,
+        fastest: Vec<NodeIndex>,
+    ) -> Result<PlanError, PlanError> {
+        let objective = request.objective;
+        let mut names: Vec<String> = Vec::new();
+        for r in a.on_path(&fastest).0 {
+            if !names.contains(&r.name) {
+                names.push(r.name);
+            }
+        }
+        let mut i = 0;
+        while i < names.len() {
+            let mut trial = names.clone();
+            trial.remove(i);
+            let relaxed = a.accepting(&trial);
+            if self
+                .solve(start, target, objective, relaxed.blocked())?
+                .is_some()
+            {
+                names = trial;
+            } else {
+                i += 1;
+            }
+        }
+        let accepting = a.accepting(&names);
+        let to_target =
+            PlanRequest::new(request.from.clone(), Target::Version(self.name_of(target)))
+                .objective(objective);
+        let route = match self.plan_with_risks(&to_target, Some(&accepting)) {
+            Ok(plan) => plan,
+            Err(e @ PlanError::SearchLimit { .. }) => return Err(e),
+            // Unreachable: accepting every name on `fastest` allows `fastest` at least.
+            Err(_) => {
+                let mut plan = self.make_plan(&fastest, objective);
+                plan.accepted_risks =
+                    Some(a.applying(&fastest).into_iter().map(|(r, _)| r).collect());
+                plan.avoided_risks = Some(Vec::new());
+                plan
+            }
+        };
+        let path: Vec<NodeIndex> = route.path.iter().filter_map(|v| self.find(v)).collect();
+        Ok(PlanError::NotRecommended {
+            from: self.name_of(start),
+            to: self.name_of(target),
+            risks: a.on_path(&path).0,
+            route: Box::new(route),
+        })
     }
 
     /// Resolves a version named in a request (`--from` or `--to`), the same way for both:
@@ -621,6 +808,33 @@ impl DepGraph {
             PlanError::UnknownTarget { to, nearest } => ("target", to, nearest),
             other => return other.to_string(),
         };
+        let message = self.unresolved_message(role, text, nearest, e);
+        match self.did_you_mean(text, role == "target") {
+            Some(better) => format!("{message}; did you mean `{better}`?"),
+            None => message,
+        }
+    }
+
+    /// What a name that does not resolve was probably meant to be: `latest` for a target close to
+    /// it (`latst`, `Latest`), or the version without a leading `v` (`v4.2.1.1`) when that
+    /// resolves.
+    pub fn did_you_mean(&self, text: &str, for_target: bool) -> Option<String> {
+        let text = text.trim();
+        let lower = text.to_ascii_lowercase();
+        if for_target && text != "latest" && strsim::levenshtein(&lower, "latest") <= 2 {
+            return Some("latest".to_string());
+        }
+        let bare = text.strip_prefix(['v', 'V'])?;
+        matches!(self.resolve_version(bare), Resolution::Found { .. }).then(|| bare.to_string())
+    }
+
+    fn unresolved_message(
+        &self,
+        role: &str,
+        text: &str,
+        nearest: &[String],
+        e: &PlanError,
+    ) -> String {
         match self.resolve_version(text) {
             Resolution::InvalidBuild { build } => format!(
                 "unknown {role} version `{text}`: {} (write V, V-BUILD with a decimal BUILD, or an \
@@ -686,6 +900,9 @@ impl DepGraph {
                 .collect(),
             stages,
             objective,
+            accepted_risks: None,
+            avoided_risks: None,
+            newer_not_recommended: None,
         }
     }
 
@@ -782,6 +999,7 @@ impl DepGraph {
         start: NodeIndex,
         target: NodeIndex,
         objective: Objective,
+        blocked: Option<&[bool]>,
     ) -> Result<Option<Vec<NodeIndex>>, PlanError> {
         let path = search::solve(
             self.route_index(),
@@ -789,6 +1007,7 @@ impl DepGraph {
             target.index() as u32,
             objective,
             limits::MAX_EXACT_SEARCH_STATES,
+            blocked,
         )
         .map_err(|_| PlanError::SearchLimit {
             steps: limits::MAX_EXACT_SEARCH_STATES,

@@ -19,6 +19,9 @@ rss_probe!();
 const DIR: &str = "tests/fixtures/bad";
 const SEED: &str = "data/seed-oceanbase-ce-4.2.1.1.yml";
 const NPM_OK: &str = "tests/fixtures/npm/valid/v01-dataontap-7.3.2-eq.txt";
+/// A dependency file whose start is the longest version the limits allow (32 components).
+const LONG_DEPS: &str = "tests/fixtures/bad/risks-long-versions-deps.yml";
+const LONG: &str = "1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1";
 const GOOD_RPM: &str =
     "tests/fixtures/rpm/oceanbase-ce-4.2.1.1-101000062023110109.el7.x86_64.xz.rpm";
 /// The memory budget of the issue: 64 MiB of peak resident memory per run.
@@ -43,6 +46,11 @@ enum Cmd {
     Inspect,
     InspectJson,
     Extract,
+    /// `plan --risks {}` on the long-version dependency file.
+    PlanRisks,
+    PlanRisksJson,
+    /// `lint` of the long-version dependency file with `--risks {}`.
+    LintRisks,
     /// `inspect` of a good package with the input as `--keyring`.
     Keyring,
     KeyringJson,
@@ -87,6 +95,14 @@ impl Cmd {
             Cmd::Inspect => &["inspect", "{}"],
             Cmd::InspectJson => &["inspect", "{}", "--format", "json"],
             Cmd::Extract => &["extract", "{}", "-o", "{out}"],
+            Cmd::PlanRisks => &[
+                "plan", "--deps", LONG_DEPS, "--from", LONG, "--to", "latest", "--risks", "{}",
+            ],
+            Cmd::PlanRisksJson => &[
+                "plan", "--deps", LONG_DEPS, "--from", LONG, "--to", "latest", "--risks", "{}",
+                "--format", "json",
+            ],
+            Cmd::LintRisks => &["lint", LONG_DEPS, "--risks", "{}"],
             Cmd::Keyring => &["inspect", GOOD_RPM, "--keyring", "{}"],
             Cmd::KeyringJson => &["inspect", GOOD_RPM, "--format", "json", "--keyring", "{}"],
         }
@@ -142,6 +158,20 @@ const CASES: &[(&str, Cmd, Expect)] = &[
     ("deps-many-components.yml", Plan, Error(2, "more than 32 components")),
     ("deps-oversized.yml", Plan, Error(2, "larger than the limit of 8388608 bytes")),
     ("deps-oversized.yml", Lint, Report(1, "8388608")),
+    // --- known risks (regexes are linear-time: nested quantifiers never hang) ---------------------
+    ("risks-long-versions-deps.yml", Plan, Error(1, "unknown start version `4.0.0.0`")),
+    ("risks-catastrophic-regex.yml", PlanRisks, Ok),
+    ("risks-catastrophic-regex.yml", LintRisks, Report(1, "risk-matches-no-edge")),
+    ("risks-huge-pattern.yml", PlanRisks, Error(2, "the pattern is 5000 bytes long, more than the limit of 1024")),
+    ("risks-huge-pattern.yml", PlanRisksJson, JsonError(2, "invalid_risks")),
+    ("risks-repetition-bomb.yml", PlanRisks, Error(2, "compiles to more than the limit of 1048576 bytes")),
+    ("risks-repetition-bomb.yml", LintRisks, Report(1, "risk-invalid-regex")),
+    ("risks-deep-regex.yml", PlanRisks, Error(2, "nested parentheses/brackets (250)")),
+    ("risks-billion-laughs.yml", PlanRisks, Error(2, "alias bomb")),
+    ("risks-billion-laughs.yml", LintRisks, Report(1, "alias bomb")),
+    ("risks-not-utf8.yml", PlanRisks, Error(2, "not UTF-8 text: invalid byte at offset 81 (line 5)")),
+    ("risks-zero-length.yml", PlanRisks, Error(2, "declares no risks")),
+    ("risks-zero-length.yml", PlanRisksJson, JsonError(2, "invalid_risks")),
     // --- cluster inventory ------------------------------------------------------------------
     ("inventory-zero-length.yml", Rollout, Error(2, "the inventory is empty")),
     ("inventory-zero-length.yml", RolloutJson, JsonError(2, "invalid_inventory")),
@@ -510,7 +540,11 @@ fn json_usage_errors_name_the_commands_schema() {
             vec!["bogus", "--format", "json"],
             Some("upgrade-planner/usage/v1"),
         ),
-        (vec!["graph", "x.yml", "--format", "json"], None),
+        (
+            vec!["graph", "x.yml", "--format", "json", "--bogus"],
+            Some("upgrade-planner/graph/v1"),
+        ),
+        (vec!["completions", "--format", "json"], None),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_upgrade-planner"))
             .args(&args)

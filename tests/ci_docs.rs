@@ -2,6 +2,8 @@
 //! hooks), exactly as written there, in a scratch git repository whose `origin/main` holds the
 //! base version of the file.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -81,43 +83,22 @@ fn scratch_repo(base: &str, head: &str) -> tempfile::TempDir {
 
 /// Runs a shell script with the binary on PATH; returns (stdout + stderr, exit code).
 fn sh(dir: &Path, script: &str, args: &[&str], env: &HashMap<String, String>) -> (String, i32) {
-    let bin = assert_cmd::cargo::cargo_bin("upgrade-planner");
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = Command::new("bash")
-        .arg("-eo")
-        .arg("pipefail")
-        .arg("-c")
-        .arg(script)
-        .arg("bash")
-        .args(args)
-        .current_dir(dir)
-        .envs(env)
-        .env("PATH", path)
-        .env("NO_COLOR", "1")
-        .output()
+    common::sh_with_cli(dir, script, args, env)
+}
+
+/// The GitHub Actions workflow of docs/ci.md, parsed.
+fn workflow_root() -> Node {
+    let block = yaml_blocks()
+        .into_iter()
+        .find(|b| b.contains("jobs:"))
         .unwrap();
-    (
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        out.status.code().unwrap_or(-1),
-    )
+    yaml::parse(&block).unwrap().unwrap()
 }
 
 /// The workflow's job: its env (GitHub expressions replaced as GitHub would for a PR into main)
 /// and its `run` steps, install steps excepted.
 fn workflow() -> (HashMap<String, String>, Vec<(String, String)>) {
-    let block = yaml_blocks()
-        .into_iter()
-        .find(|b| b.contains("jobs:"))
-        .unwrap();
-    let root = yaml::parse(&block).unwrap().unwrap();
+    let root = workflow_root();
     let job = get(get(&root, "jobs").unwrap(), "check").unwrap();
     let mut env = HashMap::new();
     if let Some(Value::Mapping(m)) = get(job, "env").map(|n| &n.value) {
@@ -138,6 +119,31 @@ fn workflow() -> (HashMap<String, String>, Vec<(String, String)>) {
         .filter(|(name, _)| !name.starts_with("Install"))
         .collect();
     (env, steps)
+}
+
+/// The install step builds from the repository (the crate is not published); `.ci/run` runs this
+/// command with the local checkout as the path.
+#[test]
+fn install_step_builds_from_the_repository() {
+    let root = workflow_root();
+    let job = get(get(&root, "jobs").unwrap(), "check").unwrap();
+    let steps = items(get(job, "steps").unwrap());
+    let install: Vec<&str> = steps
+        .iter()
+        .filter(|s| text(s, "name").is_some_and(|n| n.starts_with("Install")))
+        .filter_map(|s| text(s, "run"))
+        .collect();
+    assert_eq!(install, ["cargo install --locked --path .upgrade-planner"]);
+    let checkout = steps
+        .iter()
+        .find(|s| get(s, "with").and_then(|w| text(w, "path")) == Some(".upgrade-planner"))
+        .expect("a checkout step puts upgrade-planner at .upgrade-planner");
+    assert_eq!(text(checkout, "uses"), Some("actions/checkout@v4"));
+    let ci = std::fs::read_to_string(manifest(".ci/run")).unwrap();
+    assert!(
+        ci.contains("cargo install --locked --path . --root"),
+        ".ci/run runs the install step from the local checkout"
+    );
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! `upgrade-planner lint`, `diff` and `graph`, driven through the real binary.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -32,47 +34,14 @@ fn fixture_rules() -> impl Iterator<Item = &'static upgrade_planner::lint::Rule>
     RULES.iter().filter(|r| r.id != "analysis-limit")
 }
 
-/// `# expect: rule line:column` lines of a fixture.
-fn expectations(path: &str) -> Vec<(String, usize, usize)> {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.strip_prefix("# expect: "))
-        .map(|e| {
-            let (rule, pos) = e.split_once(' ').unwrap();
-            let (line, col) = pos.split_once(':').unwrap();
-            (
-                rule.to_string(),
-                line.parse().unwrap(),
-                col.parse().unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn every_rule_reports_the_exact_line_and_column() {
     for rule in fixture_rules() {
         let path = format!("{FIXTURES}/{}.yml", rule.id);
-        let expected = expectations(&path);
+        let expected = common::expectations(&path);
         assert!(!expected.is_empty(), "{path} has no `# expect:` line");
         let (doc, code) = json(&["lint", "--format", "json", &path]);
-        let mut found: Vec<(String, usize, usize)> = doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["rule"] == rule.id)
-            .map(|f| {
-                assert_eq!(f["severity"], rule.severity.as_str(), "{path}");
-                assert_eq!(f["file"], path.as_str());
-                (
-                    rule.id.to_string(),
-                    f["line"].as_u64().unwrap() as usize,
-                    f["column"].as_u64().unwrap() as usize,
-                )
-            })
-            .collect();
-        found.sort();
+        let found = common::findings_of(&doc, rule.id, rule.severity.as_str(), &path);
         assert_eq!(found, expected, "{path}");
         let expected_code = if rule.severity == upgrade_planner::Severity::Error {
             1

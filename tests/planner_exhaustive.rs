@@ -4,12 +4,29 @@
 //! `tests/common`. Two version sets run: plain versions, and one with a build-specific node so that
 //! conditions naming a plain version also match its builds. A third scope covers dense cycles:
 //! every edge set of four versions with conditions on most versions. Every graph also checks
-//! `targets` against the brute force, start by start.
+//! `targets` against the brute force, start by start. A fourth covers known risks (issue 17):
+//! every edge set of three versions with every subset of its edges not recommended.
 
 mod common;
 
 use common::{Cond, Model, Obj};
 use upgrade_planner::{DepGraph, Objective, PlanRequest, Target};
+
+/// Every version declared, in the given order.
+fn model(
+    versions: &[&str],
+    barrier: Vec<Option<Cond>>,
+    deprecated: Vec<bool>,
+    edges: Vec<(usize, usize)>,
+) -> Model {
+    Model {
+        versions: versions.iter().map(|s| s.to_string()).collect(),
+        declared: vec![true; versions.len()],
+        deprecated,
+        barrier,
+        edges,
+    }
+}
 
 fn check_graph(model: &Model) -> usize {
     let n = model.versions.len();
@@ -99,13 +116,12 @@ fn all_graphs(versions: &[&str], shard: usize, shards: usize) -> usize {
                         o
                     })
                     .collect();
-                let model = Model {
-                    versions: versions.iter().map(|s| s.to_string()).collect(),
-                    declared: vec![true; n],
-                    deprecated: (0..n).map(|i| dep & (1 << i) != 0).collect(),
+                let model = model(
+                    versions,
                     barrier,
-                    edges: edges.clone(),
-                };
+                    (0..n).map(|i| dep & (1 << i) != 0).collect(),
+                    edges.clone(),
+                );
                 checked += check_graph(&model);
             }
         }
@@ -143,13 +159,12 @@ fn dense_graphs(shard: usize, shards: usize) -> usize {
     for edges in edge_sets(n, shard, shards) {
         for barrier in &patterns {
             for deprecated in &deprecations {
-                let model = Model {
-                    versions: versions.iter().map(|s| s.to_string()).collect(),
-                    declared: vec![true; n],
-                    deprecated: deprecated.clone(),
-                    barrier: barrier.clone(),
-                    edges: edges.clone(),
-                };
+                let model = model(
+                    &versions,
+                    barrier.clone(),
+                    deprecated.clone(),
+                    edges.clone(),
+                );
                 checked += check_graph(&model);
             }
         }
@@ -200,4 +215,122 @@ fn every_graph_of_three_versions_with_a_build_node() {
     // "1.0-5" sorts before "1.0"; a condition naming "1.0" also names "1.0-5".
     let total = run(&["1.0-5", "1.0", "2.0"]);
     assert_eq!(total, (2 * 3 * 4) * (64 * 8 * 512));
+}
+
+/// Known risks: every edge set of three versions and every subset of its edges under a risk
+/// that applies (3^6 = 729 pairs), each with two deprecation patterns and four barrier patterns;
+/// every query under both objectives against the brute force, and `targets` (recommended and not
+/// recommended) start by start.
+fn risky_graphs(shard: usize, shards: usize) -> usize {
+    use upgrade_planner::risks::RiskSet;
+    let versions = ["1.0", "2.0", "3.0"];
+    let n = versions.len();
+    let barriers: [Vec<Option<Cond>>; 4] = [
+        vec![None, None, None],
+        vec![None, Some(Cond::Always), None],
+        vec![None, Some(Cond::ComeFrom(vec![0])), Some(Cond::Always)],
+        vec![None, Some(Cond::UpgradedTo(vec![2])), None],
+    ];
+    let deprecations = [vec![false; n], vec![false, true, false]];
+    let mut checked = 0;
+    for edges in edge_sets(n, shard, shards) {
+        for mask in 0..1usize << edges.len() {
+            let risky: Vec<(usize, usize)> = edges
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, &e)| e)
+                .collect();
+            for barrier in &barriers {
+                for deprecated in &deprecations {
+                    let model = model(
+                        &versions,
+                        barrier.clone(),
+                        deprecated.clone(),
+                        edges.clone(),
+                    );
+                    let yaml = model.to_yaml(&(0..n).collect::<Vec<_>>());
+                    let graph = DepGraph::from_yaml_str(&yaml).unwrap();
+                    let risks = model.risks_yaml(&risky, &[]);
+                    let set = RiskSet::from_yaml_str(&risks).unwrap();
+                    let bound = set.bind(&graph);
+                    let a = bound.assess(None, &[]);
+                    for (obj, objective) in
+                        [(Obj::Hops, Objective::Hops), (Obj::Stops, Objective::Stops)]
+                    {
+                        for from in 0..n {
+                            for to in (0..n).map(Some).chain([None]) {
+                                let target = match to {
+                                    Some(t) => Target::Version(versions[t].to_string()),
+                                    None => Target::Latest,
+                                };
+                                let req =
+                                    PlanRequest::new(versions[from], target).objective(objective);
+                                let got = a.plan(&req).map(|p| p.path).map_err(|e| e.kind());
+                                let want =
+                                    model
+                                        .brute_force_with_risks(from, to, obj, &risky)
+                                        .map(|p| {
+                                            p.iter()
+                                                .map(|&i| versions[i].to_string())
+                                                .collect::<Vec<_>>()
+                                        });
+                                assert_eq!(got, want, "query {req:?}\n{yaml}\n{risks}");
+                                checked += 1;
+                            }
+                            let listed = a.targets(versions[from], objective, true).unwrap();
+                            let path = |p: Vec<usize>| -> Vec<String> {
+                                p.iter().map(|&i| versions[i].to_string()).collect()
+                            };
+                            let candidates =
+                                (0..n).rev().filter(|&t| t != from && !model.deprecated[t]);
+                            let recommended: Vec<Vec<String>> = candidates
+                                .clone()
+                                .filter_map(|t| {
+                                    model
+                                        .brute_force_with_risks(from, Some(t), obj, &risky)
+                                        .ok()
+                                })
+                                .map(path)
+                                .collect();
+                            let others: Vec<String> = candidates
+                                .filter(|&t| {
+                                    model.brute_force_with_risks(from, Some(t), obj, &risky)
+                                        == Err("not_recommended")
+                                })
+                                .map(|t| versions[t].to_string())
+                                .collect();
+                            let got: Vec<Vec<String>> =
+                                listed.targets.into_iter().map(|t| t.path).collect();
+                            assert_eq!(
+                                got, recommended,
+                                "targets from {}\n{yaml}\n{risks}",
+                                versions[from]
+                            );
+                            let got: Vec<String> = listed
+                                .not_recommended
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|t| t.version)
+                                .collect();
+                            assert_eq!(
+                                got, others,
+                                "not recommended from {}\n{yaml}\n{risks}",
+                                versions[from]
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_graph_of_three_versions_with_every_set_of_risky_edges() {
+    let total = sharded(risky_graphs);
+    // queries per graph (2 objectives × 3 starts × 4 targets) × (edge set, risky subset) pairs
+    // (3^6) × barrier patterns × deprecation patterns.
+    assert_eq!(total, 24 * 729 * 4 * 2);
 }

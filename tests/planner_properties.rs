@@ -373,3 +373,241 @@ proptest! {
         let _ = DepGraph::from_yaml_str(&src);
     }
 }
+
+// ---- Known risks (issue 17) -------------------------------------------------------------------
+
+/// Edges of a model, as pairs of version indices.
+type Edges = Vec<(usize, usize)>;
+
+/// A model with some edges under a risk that applies and some under one that does not apply.
+fn risky_model() -> impl Strategy<Value = (Model, Edges, Edges)> {
+    prop_oneof![model(), dense_model()].prop_flat_map(|(m, _)| {
+        let n = m.edges.len();
+        (
+            Just(m),
+            proptest::collection::vec(prop::bool::weighted(0.35), n),
+            proptest::collection::vec(prop::bool::weighted(0.2), n),
+        )
+            .prop_map(|(m, risky, safe)| {
+                let pick = |flags: &[bool]| -> Edges {
+                    m.edges
+                        .iter()
+                        .zip(flags)
+                        .filter(|(_, f)| **f)
+                        .map(|(e, _)| *e)
+                        .collect()
+                };
+                let (r, s) = (pick(&risky), pick(&safe));
+                (m, r, s)
+            })
+    })
+}
+
+/// A plan without the fields known risks add, to compare with a plan made without risks.
+fn bare(mut p: upgrade_planner::Plan) -> upgrade_planner::Plan {
+    p.accepted_risks = None;
+    p.avoided_risks = None;
+    p.newer_not_recommended = None;
+    p
+}
+
+/// Plans every query with risks and checks: the brute force's route (avoiding not-recommended
+/// edges) or refusal; no returned route takes an edge whose risk applies and is not accepted; a
+/// `not_recommended` refusal's `accept` names give exactly its route and none of them can be left
+/// out; `targets` agrees with `plan`; accepting every risk, and risks that do not apply, change
+/// nothing.
+fn check_risks(
+    m: &Model,
+    risky: &[(usize, usize)],
+    safe: &[(usize, usize)],
+) -> Result<(), TestCaseError> {
+    use upgrade_planner::risks::{RiskSet, facts::Facts};
+    let yaml = m.to_yaml(&(0..m.versions.len()).collect::<Vec<_>>());
+    let graph = DepGraph::from_yaml_str(&yaml).unwrap();
+    let risks_src = m.risks_yaml(risky, safe);
+    let set = RiskSet::from_yaml_str(&risks_src).unwrap();
+    let bound = set.bind(&graph);
+    let facts = Facts::parse(Model::SAFE_FACTS).unwrap();
+    let a = bound.assess(Some(&facts), &[]);
+    let all_names = set.names();
+    let everything = bound.assess(None, &all_names);
+    let only_safe_src = m.risks_yaml(&[], safe);
+    let only_safe_set = RiskSet::from_yaml_str(&only_safe_src).unwrap();
+    let only_safe_bound = only_safe_set.bind(&graph);
+    let only_safe = only_safe_bound.assess(Some(&facts), &[]);
+    let nodes = present(m);
+    let name_of = |v: &str| m.versions.iter().position(|x| x == v).unwrap();
+    let ctx = || format!("{yaml}\n{risks_src}");
+    for (obj, objective) in [(Obj::Hops, Objective::Hops), (Obj::Stops, Objective::Stops)] {
+        for &from in &nodes {
+            for to in nodes.iter().copied().map(Some).chain([None]) {
+                let target = to.map_or(Target::Latest, |t| Target::Version(m.versions[t].clone()));
+                let req = PlanRequest::new(m.versions[from].clone(), target).objective(objective);
+                let got = a.plan(&req);
+                let want = m.brute_force_with_risks(from, to, obj, risky);
+                let plain = graph.plan(&req);
+                // Accepting every risk, or only risks that do not apply: the plan without risks.
+                prop_assert_eq!(
+                    everything.plan(&req).map(bare),
+                    plain.clone(),
+                    "{:?}\n{}",
+                    req,
+                    ctx()
+                );
+                prop_assert_eq!(
+                    only_safe.plan(&req).map(bare),
+                    plain.clone(),
+                    "{:?}\n{}",
+                    req,
+                    ctx()
+                );
+                match (&got, &want) {
+                    (Ok(plan), Ok(path)) => {
+                        let names: Vec<String> =
+                            path.iter().map(|&i| m.versions[i].clone()).collect();
+                        prop_assert_eq!(&plan.path, &names, "{:?}\n{}", req, ctx());
+                        for w in plan.path.windows(2) {
+                            let e = (name_of(&w[0]), name_of(&w[1]));
+                            prop_assert!(!risky.contains(&e), "{:?} takes {:?}\n{}", req, e, ctx());
+                        }
+                        prop_assert_eq!(plan.accepted_risks.as_deref(), Some(&[][..]));
+                    }
+                    (Err(e), Err(kind)) => {
+                        prop_assert_eq!(e.kind(), *kind, "{:?}\n{}", req, ctx());
+                        if let PlanError::NotRecommended { risks, route, .. } = e {
+                            let accept = upgrade_planner::render::risks::accept_names(risks);
+                            prop_assert!(!accept.is_empty());
+                            let exact = PlanRequest::new(
+                                m.versions[from].clone(),
+                                Target::Version(route.to.clone()),
+                            )
+                            .objective(objective);
+                            let accepted = bound.assess(Some(&facts), &accept);
+                            prop_assert_eq!(
+                                accepted.plan(&exact),
+                                Ok((**route).clone()),
+                                "{:?}\n{}",
+                                req,
+                                ctx()
+                            );
+                            for leave_out in &accept {
+                                let fewer: Vec<String> =
+                                    accept.iter().filter(|n| *n != leave_out).cloned().collect();
+                                let r = bound.assess(Some(&facts), &fewer).plan(&exact);
+                                prop_assert!(
+                                    matches!(r, Err(PlanError::NotRecommended { .. })),
+                                    "{} is superfluous for {:?}: {:?}\n{}",
+                                    leave_out,
+                                    req,
+                                    r,
+                                    ctx()
+                                );
+                            }
+                        }
+                    }
+                    _ => prop_assert!(
+                        false,
+                        "got {:?}, want {:?} for {:?}\n{}",
+                        got,
+                        want,
+                        req,
+                        ctx()
+                    ),
+                }
+            }
+            // `targets` agrees with `plan`: the recommended targets, then the others with the
+            // route and the risks `plan` refuses them with.
+            let listed = a.targets(&m.versions[from], objective, true).unwrap();
+            let mut recommended = Vec::new();
+            let mut not_recommended = Vec::new();
+            for &to in nodes.iter().rev() {
+                if to == from || m.deprecated[to] {
+                    continue;
+                }
+                let req = PlanRequest::new(
+                    m.versions[from].clone(),
+                    Target::Version(m.versions[to].clone()),
+                )
+                .objective(objective);
+                match a.plan(&req) {
+                    Ok(p) => recommended.push(p.path),
+                    Err(PlanError::NotRecommended { route, risks, .. }) => {
+                        not_recommended.push((route.path.clone(), risks))
+                    }
+                    Err(_) => {}
+                }
+            }
+            let got: Vec<Vec<String>> = listed.targets.iter().map(|t| t.path.clone()).collect();
+            prop_assert_eq!(
+                got,
+                recommended,
+                "targets from {}\n{}",
+                m.versions[from],
+                ctx()
+            );
+            let got: Vec<(Vec<String>, Vec<upgrade_planner::risks::RiskReport>)> = listed
+                .not_recommended
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| (t.path, t.risks.unwrap_or_default()))
+                .collect();
+            prop_assert_eq!(listed.not_recommended_count, Some(not_recommended.len()));
+            prop_assert_eq!(
+                got,
+                not_recommended,
+                "targets from {}\n{}",
+                m.versions[from],
+                ctx()
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn risks_match_brute_force((m, risky, safe) in risky_model()) {
+        check_risks(&m, &risky, &safe)?;
+    }
+
+    #[test]
+    fn diff_with_risks_matches_pairwise_plans((m, risky, _) in risky_model()) {
+        // The same file with and without risks: a pair is reported exactly when the plan with
+        // risks became `not_recommended` (the only way risks can take a route away).
+        use upgrade_planner::diff::{ChangeKind, diff_with_risks};
+        use upgrade_planner::risks::RiskSet;
+        let yaml = m.to_yaml(&(0..m.versions.len()).collect::<Vec<_>>());
+        let g = DepGraph::from_yaml_str(&yaml).unwrap();
+        let set = RiskSet::from_yaml_str(&m.risks_yaml(&risky, &[])).unwrap();
+        let d = diff_with_risks(&g, &g, "a", "b", None, Some(&set)).unwrap();
+        let bound = set.bind(&g);
+        let a = bound.assess(None, &[]);
+        let names: Vec<String> = g.nodes().map(|(_, n)| n.version.as_str().to_string()).collect();
+        let mut expected = 0;
+        for from in &names {
+            for to in &names {
+                if from == to {
+                    continue;
+                }
+                let req = PlanRequest::new(from.clone(), Target::Version(to.clone()));
+                let (before, after) = (g.plan(&req), a.plan(&req));
+                let listed = d.changes.iter().find(|c| &c.from == from && &c.to == to);
+                match (&before, &after) {
+                    (Ok(_), Err(PlanError::NotRecommended { .. })) => {
+                        expected += 1;
+                        prop_assert_eq!(listed.map(|c| c.kind), Some(ChangeKind::BecameNotRecommended));
+                    }
+                    (Ok(p), Ok(q)) if p.path != q.path => {
+                        expected += 1;
+                        prop_assert!(listed.is_some_and(|c| matches!(c.kind, ChangeKind::Changed | ChangeKind::Rerouted)));
+                    }
+                    _ => prop_assert!(listed.is_none(), "{} -> {}: {:?}", from, to, listed),
+                }
+            }
+        }
+        prop_assert_eq!(d.changes.len(), expected);
+        prop_assert_eq!(d.summary.became_not_recommended, Some(d.changes.iter().filter(|c| c.kind == ChangeKind::BecameNotRecommended).count()));
+    }
+}

@@ -253,3 +253,124 @@ proptest! {
         upgrade_planner::rollout::fuzz_inventory(text.as_bytes());
     }
 }
+
+// ---- Known risks (issue 17): per-node verdicts follow each node's facts -----------------------
+
+const RISK_DEPS: &str = "data/risks-example/deps.yml";
+const RISKS: &str = "data/risks-example/risks";
+const PURGE: &str = "PurgeRebuildCorruption";
+const DIRECT: &str = "DirectUpgradeSkipsDictionaryCheck";
+
+#[derive(Debug, Clone)]
+struct RiskCase {
+    /// Per node: installed version (index into 4.2.1.0, 4.2.1.1, 4.2.1.2) and its own
+    /// `parameters.enable_rebuild_on_purge` (None: no node fact).
+    nodes: Vec<(usize, Option<bool>)>,
+    cluster: Option<bool>,
+    accept_purge: bool,
+    accept_direct: bool,
+}
+
+fn risk_case() -> impl Strategy<Value = RiskCase> {
+    (
+        proptest::collection::vec((0usize..3, proptest::option::of(any::<bool>())), 1..=6),
+        proptest::option::of(any::<bool>()),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(nodes, cluster, accept_purge, accept_direct)| RiskCase {
+            nodes,
+            cluster,
+            accept_purge,
+            accept_direct,
+        })
+}
+
+fn risk_yaml(c: &RiskCase) -> String {
+    let fact = |b: bool| if b { "\"True\"" } else { "\"False\"" };
+    let mut out = String::new();
+    if let Some(b) = c.cluster {
+        out.push_str(&format!(
+            "facts: {{parameters: {{enable_rebuild_on_purge: {}}}}}\n",
+            fact(b)
+        ));
+    }
+    out.push_str("nodes:\n");
+    for (i, (ver, f)) in c.nodes.iter().enumerate() {
+        let role = if i == 0 { "primary" } else { "member" };
+        out.push_str(&format!(
+            "  - {{name: n{i}, role: {role}, joined: {i}, version: 4.2.1.{ver}{}}}\n",
+            f.map(|b| format!(
+                ", facts: {{parameters.enable_rebuild_on_purge: {}}}",
+                fact(b)
+            ))
+            .unwrap_or_default()
+        ));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn rollout_risk_verdicts_follow_each_nodes_facts(c in risk_case()) {
+        use upgrade_planner::risks::RiskSet;
+        use upgrade_planner::rollout::{RolloutRisks, plan_rollout_with_risks};
+        static G: OnceLock<DepGraph> = OnceLock::new();
+        let g = G.get_or_init(|| DepGraph::from_path(RISK_DEPS.as_ref(), None).unwrap());
+        let set = RiskSet::from_path(RISKS.as_ref()).unwrap();
+        let bound = set.bind(g);
+        let inv = Inventory::parse(&risk_yaml(&c)).unwrap();
+        let mut accepted = Vec::new();
+        if c.accept_purge { accepted.push(PURGE.to_string()); }
+        if c.accept_direct { accepted.push(DIRECT.to_string()); }
+        let result = plan_rollout_with_risks(
+            g, &inv, &RolloutRequest::new("4.3.0.0"),
+            RolloutRisks { risks: &bound, accepted: &accepted },
+        );
+        // PurgeRebuildCorruption applies to a node unless its fact (its own, else the cluster's)
+        // is False: True matches the Fact rule, no fact leaves only the Always rule.
+        let applies = |i: usize| c.nodes[i].1.or(c.cluster) != Some(false);
+        let at_start = |i: usize| c.nodes[i].0 == 0;
+        let blocked: Vec<usize> = (0..c.nodes.len()).filter(|&i| at_start(i) && applies(i) && !c.accept_purge).collect();
+        match result {
+            Err(RolloutError::NotRecommended { node, risks, .. }) => {
+                prop_assert!(blocked.iter().any(|&i| node == format!("n{i}")), "{} refused; {:?}", node, c);
+                prop_assert!(risks.iter().all(|r| r.name == PURGE));
+            }
+            Ok(r) => {
+                prop_assert!(blocked.is_empty(), "{:?} planned though {:?} have no recommended route", c, blocked);
+                let known = r.known_risks.unwrap();
+                for (i, (ver, _)) in c.nodes.iter().enumerate() {
+                    let node = format!("n{i}");
+                    let verdicts = |risk: &str| -> Vec<(&'static str, &'static str)> {
+                        known.iter().filter(|k| k.name == risk).flat_map(|k| &k.nodes)
+                            .filter(|n| n.node == node).map(|n| (n.verdict, n.evaluation)).collect()
+                    };
+                    let purge = verdicts(PURGE);
+                    if *ver == 0 {
+                        // Applying: matched (by the Fact rule, or by Always when no fact is given).
+                        let want = if applies(i) {
+                            ("accepted", "matched")
+                        } else {
+                            ("not_applicable", "not_matched")
+                        };
+                        prop_assert_eq!(purge, vec![want], "{} {:?}", node, c);
+                    } else {
+                        prop_assert!(purge.is_empty());
+                    }
+                    // The direct 4.2.1.1 -> 4.3.0.0 update always applies: avoided, or accepted.
+                    let direct = verdicts(DIRECT);
+                    if *ver <= 1 {
+                        let want = if c.accept_direct { "accepted" } else { "avoided" };
+                        prop_assert_eq!(direct, vec![(want, "matched")], "{} {:?}", node, c);
+                    } else {
+                        prop_assert!(direct.is_empty());
+                    }
+                }
+            }
+            Err(e) => prop_assert!(false, "{:?}: {}", c, e),
+        }
+    }
+}

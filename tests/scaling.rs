@@ -114,6 +114,11 @@ fn npm_text(bytes: usize) -> Vec<Vec<u8>> {
     vec![synth::npm_text(&synth::npm_items(bytes, 600)).into_bytes()]
 }
 
+/// Issue 15's shape: 75-byte `PKG_NOTE_*` items (its 40 MB dump is this at 100x).
+fn npm_text_notes(bytes: usize) -> Vec<Vec<u8>> {
+    vec![synth::npm_text(&synth::npm_items(bytes, 80)).into_bytes()]
+}
+
 fn npm_xml(bytes: usize) -> Vec<Vec<u8>> {
     // ~90 bytes of tags per item: the same item count as the text form of 0.87× the bytes.
     vec![synth::npm_xml_one_line(&synth::npm_items(bytes * 87 / 100, 600)).into_bytes()]
@@ -232,9 +237,20 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "NPM text (npm --format json)",
-        // 55 MB of 600-byte items is under MAX_NPM_BYTES (64 MiB) and MAX_NPM_ITEMS (100,000).
+        // 55 MB of 600-byte items is under MAX_NPM_BYTES (64 MiB) and the item memory budget.
         unit: 550_000,
         generate: npm_text,
+        run: npm_json,
+        args: &["npm", "{0}", "--format", "json"],
+        codes: &[0],
+        reader: Some(read_npm),
+        per: Per::Mb,
+    },
+    Case {
+        name: "NPM text, 75-byte items (npm --format json)",
+        // 100x is issue 15's 40 MB dump: 530,000 items, within the item memory budget.
+        unit: 400_000,
+        generate: npm_text_notes,
         run: npm_json,
         args: &["npm", "{0}", "--format", "json"],
         codes: &[0],

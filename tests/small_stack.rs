@@ -112,7 +112,11 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
             long.resize(long.len() + MAX_NPM_LINE_BYTES - 2, b'a');
             long.push(b'\n');
             vec![
-                ("100,000 items (item limit)".into(), items.into_bytes()),
+                (
+                    "1,000,000 `X=` items (the item limit; the memory budget stops them first)"
+                        .into(),
+                    items.into_bytes(),
+                ),
                 ("the longest line".into(), long),
             ]
         }
@@ -162,6 +166,38 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
                 "10,000 expanded members (member limit)".into(),
                 format!("{{\"Members\": [{}]}}", members.join(", ")).into_bytes(),
             )];
+            v.extend(yaml_nesting());
+            v
+        }
+        "risks" => {
+            // 10,000 risks (the risk limit), each with its own pattern: one RegexSet of them all
+            // (literal patterns: Unicode classes such as `\d` would time the regex compiler).
+            let many: String = (0..MAX_RISKS)
+                .map(|i| {
+                    format!(
+                        "- {{name: Risk{i}, to: 4.2.1.1, from: '4\\.2\\.{i}', \
+                         url: https://example.invalid/{i}, message: m, \
+                         matching_rules: [{{type: Always}}]}}\n"
+                    )
+                })
+                .collect();
+            // Patterns nested just within the regex parser's nesting limit (250), and as deep as
+            // the pattern length limit allows (refused by the parser, which must not overflow).
+            let nested = |depth: usize| {
+                format!(
+                    "- {{name: Deep, to: 4.2.1.1, from: '{}4{}', url: https://example.invalid/d, \
+                     message: m, matching_rules: [{{type: Always}}]}}\n",
+                    "(".repeat(depth),
+                    ")".repeat(depth)
+                )
+                .into_bytes()
+            };
+            let deepest = (MAX_RISK_PATTERN_LEN - 1) / 2;
+            let mut v = vec![
+                ("10,000 risks (risk limit)".into(), many.into_bytes()),
+                ("a pattern nested 249 deep".into(), nested(249)),
+                (format!("a pattern nested {deepest} deep"), nested(deepest)),
+            ];
             v.extend(yaml_nesting());
             v
         }

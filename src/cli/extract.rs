@@ -1,11 +1,12 @@
 //! `upgrade-planner extract`: one file streamed out of an RPM payload, verified before it is handed
 //! out.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json};
+use super::{EXIT_INPUT, EXIT_OK, Format, fail, print_json};
 use clap::Args;
 use std::io::{self, Seek, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use upgrade_planner::docs;
 use upgrade_planner::limits;
 use upgrade_planner::rpm::{self, RpmError};
 
@@ -56,8 +57,7 @@ pub enum ExtractFormat {
     Json,
 }
 
-/// Schema of `extract --format json` (see docs/rpm.md).
-pub const EXTRACT_SCHEMA: &str = "upgrade-planner/extract/v1";
+pub use upgrade_planner::docs::rpm::EXTRACT_SCHEMA;
 
 /// Holds the output in memory up to a limit, then in an anonymous temporary file.
 struct Staging {
@@ -99,12 +99,7 @@ fn format_of(args: &ExtractArgs) -> Format {
 }
 
 fn report(format: Format, e: &RpmError) -> u8 {
-    let exit = if e.is_refusal() {
-        EXIT_REFUSED
-    } else {
-        EXIT_INPUT
-    };
-    fail(format, EXTRACT_SCHEMA, e.kind(), &e.to_string(), None, exit)
+    super::report(format, &docs::rpm::extract_failure(e))
 }
 
 pub fn run(args: ExtractArgs) -> u8 {
@@ -159,20 +154,7 @@ fn to_file(args: &ExtractArgs, out: &Path, policy: &rpm::TrustPolicy) -> u8 {
         return report(format, &write_err(e.error));
     }
     if format == Format::Json {
-        print_json(&serde_json::json!({
-            "schema": EXTRACT_SCHEMA,
-            "package": args.package.display().to_string(),
-            "file": extracted.file,
-            "output": out.display().to_string(),
-            "size": extracted.size,
-            "header_digest": extracted.header_digest,
-            "file_digest": extracted.file_digest,
-            "block_seek": extracted.block_seek,
-            "signature": extracted.signature,
-            "findings": extracted.findings.iter()
-                .map(|d| upgrade_planner::render::diagnostics::to_json("", d))
-                .collect::<Vec<_>>(),
-        }));
+        print_json(&docs::rpm::extract_report(&args.package, out, &extracted));
     }
     EXIT_OK
 }

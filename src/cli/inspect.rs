@@ -1,12 +1,13 @@
 //! `upgrade-planner inspect`: what each RPM package is, whether it is intact, and which upgrade
 //! routes it carries.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_json, print_out};
+use super::{Format, print_err, print_json, print_out, progress, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
+use upgrade_planner::docs;
 use upgrade_planner::limits;
 use upgrade_planner::render;
-use upgrade_planner::rpm::{self, InspectOptions, PACKAGE_SCHEMA, PackageRecord, RpmError};
+use upgrade_planner::rpm::{InspectOptions, PACKAGE_SCHEMA};
 
 /// Output formats of `inspect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -86,79 +87,39 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     Ok(size)
 }
 
-fn exit_for(result: &Result<PackageRecord, RpmError>) -> u8 {
-    match result {
-        Ok(r) if r.has_problem() => EXIT_REFUSED,
-        Ok(_) => EXIT_OK,
-        Err(e) if e.is_refusal() => EXIT_REFUSED,
-        Err(_) => EXIT_INPUT,
-    }
-}
-
-fn error_json(path: &std::path::Path, e: &RpmError) -> serde_json::Value {
-    serde_json::json!({
-        "schema": PACKAGE_SCHEMA,
-        "path": path.display().to_string(),
-        "error": {"kind": e.kind(), "message": e.to_string()},
-    })
-}
-
-/// One element of the JSON output: a record, or the error object of a package that failed.
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum JsonItem<'a> {
-    Record(&'a PackageRecord),
-    Error(serde_json::Value),
-}
-
 pub fn run(args: InspectArgs) -> u8 {
-    let trust = match args.trust.policy(
-        match args.format {
-            InspectFormat::Json => Format::Json,
-            InspectFormat::Text => Format::Text,
-        },
-        PACKAGE_SCHEMA,
-    ) {
+    let format = match args.format {
+        InspectFormat::Json => Format::Json,
+        InspectFormat::Text => Format::Text,
+    };
+    let trust = match args.trust.policy(format, PACKAGE_SCHEMA) {
         Ok(t) => t,
         Err(code) => return code,
     };
+    let total: u64 = args.packages.iter().map(|p| progress::file_size(p)).sum();
+    let bar = progress::Bar::bytes(
+        if args.no_verify { 0 } else { total },
+        progress::INSPECT_THRESHOLD,
+        "verifying",
+        format == Format::Json,
+    );
     let options = InspectOptions {
         verify: !args.no_verify,
         chunk_size: args.chunk_size,
         trust,
+        progress: bar.callback(),
     };
-    let results = rpm::inspect_many(&args.packages, &options);
-    let exit = results.iter().map(exit_for).max().unwrap_or(EXIT_OK);
+    let answer = docs::rpm::inspect(&args.packages, &options);
+    bar.finish();
+    let exit = answer.exit().code();
     match args.format {
-        InspectFormat::Json => {
-            if let ([path], [Err(e)]) = (args.packages.as_slice(), results.as_slice()) {
-                let details = serde_json::json!({"path": path.display().to_string()});
-                return fail(
-                    Format::Json,
-                    PACKAGE_SCHEMA,
-                    e.kind(),
-                    &e.to_string(),
-                    Some(details),
-                    exit,
-                );
-            }
-            let items: Vec<JsonItem<'_>> = args
-                .packages
-                .iter()
-                .zip(&results)
-                .map(|(path, r)| match r {
-                    Ok(record) => JsonItem::Record(record),
-                    Err(e) => JsonItem::Error(error_json(path, e)),
-                })
-                .collect();
-            match items.as_slice() {
-                [one] => print_json(one),
-                all => print_json(&all),
-            }
-        }
+        InspectFormat::Json => match answer.to_json() {
+            Ok(doc) => print_json(&doc),
+            Err(f) => return report(Format::Json, &f),
+        },
         InspectFormat::Text => {
             let mut first = true;
-            for result in &results {
+            for result in &answer.results {
                 match result {
                     Ok(record) => {
                         if !first {

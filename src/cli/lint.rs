@@ -1,10 +1,10 @@
 //! `upgrade-planner lint`: checks upgrade-dependency files, as CI does on every release.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, print_err, print_json, print_out};
+use super::{Format, print_err, print_json, print_out, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use upgrade_planner::lint::FileReport;
-use upgrade_planner::render::lint::{self as render, ReadFailure};
+use upgrade_planner::docs::{self, Source};
+use upgrade_planner::render::lint as render;
 use upgrade_planner::{Severity, VersionScheme};
 
 /// Output formats of `lint`.
@@ -37,7 +37,10 @@ pub enum Deny {
 #[command(after_help = "Examples:\n  \
     upgrade-planner lint data/oceanbase-master.yml\n  \
     upgrade-planner lint --format github --deny warning deps/*.yml\n  \
-    upgrade-planner lint --format sarif deps.yml > lint.sarif\n\n\
+    upgrade-planner lint --format sarif deps.yml > lint.sarif\n  \
+    upgrade-planner lint deps.yml --risks risks/\n\n\
+    With --risks, the risks file(s) are checked too, against the one dependency FILE (rules in\n\
+    docs/lint.md), each file a report of its own.\n\n\
     Exit codes: 0 no finding reaches the --deny level; 1 some finding does;\n\
     2 a file cannot be read (or a usage error).")]
 pub struct LintArgs {
@@ -53,30 +56,32 @@ pub struct LintArgs {
     /// Version scheme of the files (default: detected per file).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    /// Also check known risks (a risks file or a directory of them) against the dependency
+    /// FILE (give exactly one FILE).
+    #[arg(long, value_name = "PATH")]
+    risks: Option<PathBuf>,
 }
 
 pub fn run(args: LintArgs) -> u8 {
-    let mut reports = Vec::new();
-    let mut unreadable = Vec::new();
-    for path in &args.files {
-        match FileReport::from_path(path, args.scheme) {
-            Ok(r) => reports.push(r),
-            Err(e) => unreadable.push(ReadFailure {
-                file: path.display().to_string(),
-                message: e.to_string(),
-            }),
+    let files: Vec<Source> = args.files.iter().cloned().map(Source::Path).collect();
+    let machine = matches!(args.format, LintFormat::Json | LintFormat::Sarif);
+    let risks = args.risks.clone().map(Source::Path);
+    let answer = match docs::lint::lint_with_risks(&files, args.scheme, risks.as_ref()) {
+        Ok(a) => a,
+        Err(f) => {
+            let format = if machine { Format::Json } else { Format::Text };
+            return report(format, &f);
         }
-    }
+    };
     match args.format {
-        LintFormat::Text => print_out(&render::to_text(&reports)),
-        LintFormat::Json => print_json(&render::to_json(&reports, &unreadable)),
-        LintFormat::Sarif => print_json(&render::to_sarif(&reports, &unreadable)),
-        LintFormat::Github => print_out(&render::to_github(&reports)),
+        LintFormat::Text => print_out(&render::to_text(&answer.reports)),
+        LintFormat::Json => print_json(&answer.to_json()),
+        LintFormat::Sarif => print_json(&answer.to_sarif()),
+        LintFormat::Github => print_out(&render::to_github(&answer.reports)),
     }
     // JSON and SARIF carry the unreadable files in the document itself (nothing on stderr, as
     // for every command's JSON errors); text and GitHub annotations say it on stderr.
-    let machine = matches!(args.format, LintFormat::Json | LintFormat::Sarif);
-    for u in unreadable.iter().filter(|_| !machine) {
+    for u in answer.unreadable.iter().filter(|_| !machine) {
         let s = upgrade_planner::render::style::ERROR;
         print_err(&format!(
             "{s}error{s:#}: cannot read {}: {}",
@@ -87,11 +92,5 @@ pub fn run(args: LintArgs) -> u8 {
         Deny::Warning => Severity::Warning,
         Deny::Error => Severity::Error,
     };
-    if !unreadable.is_empty() {
-        EXIT_INPUT
-    } else if reports.iter().any(|r| r.reaches(level)) {
-        EXIT_REFUSED
-    } else {
-        EXIT_OK
-    }
+    answer.exit(level).code()
 }

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use upgrade_planner::docs::{self, Exit, Failure};
 
 mod diff;
 mod extract;
@@ -14,7 +15,10 @@ mod inspect;
 mod lint;
 mod npm;
 mod plan;
+mod progress;
+mod risks;
 mod rollout;
+mod shell;
 mod targets;
 
 /// Plan safe upgrade routes, inspect packages, and order cluster rollouts.
@@ -27,7 +31,7 @@ mod targets;
     after_help = "Exit codes: 0 success; 1 refused or problems found; 2 usage error or unreadable input.\n\
                   Colours follow NO_COLOR and are off when output is not a terminal."
 )]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -43,6 +47,8 @@ enum Command {
     Npm(npm::NpmArgs),
     Inspect(inspect::InspectArgs),
     Extract(extract::ExtractArgs),
+    Completions(shell::CompletionsArgs),
+    Man(shell::ManArgs),
 }
 
 /// Output formats shared by commands (each command accepts the subset it documents).
@@ -79,6 +85,8 @@ pub fn main() -> ExitCode {
         Command::Npm(args) => npm::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man(args) => shell::man(args),
     };
     if WRITE_FAILED.load(AtomicOrdering::Relaxed) {
         // The output is incomplete (disk full, I/O error): never let a script trust it.
@@ -119,7 +127,21 @@ fn usage_error(e: clap::Error) -> u8 {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    fail(Format::Json, &schema, "usage", &message, None, EXIT_INPUT)
+    // clap's tips ("a similar argument exists: '--format'", "to pass '-x' as a value, use
+    // '-- -x'") stay with the error, as the text output shows them.
+    let tips: Vec<&str> = rendered
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("tip: "))
+        .collect();
+    let details = (!tips.is_empty()).then(|| serde_json::json!({"hint": tips.join("; ")}));
+    fail(
+        Format::Json,
+        &schema,
+        "usage",
+        &message,
+        details,
+        EXIT_INPUT,
+    )
 }
 
 /// The schema of a usage error's JSON object: the schema of the command's own JSON document
@@ -150,7 +172,8 @@ fn usage_schema(args: &[String]) -> Option<String> {
         ["npm", ..] => upgrade_planner::npm::NPM_SCHEMA,
         ["inspect", ..] => upgrade_planner::rpm::PACKAGE_SCHEMA,
         ["extract", ..] => extract::EXTRACT_SCHEMA,
-        ["graph", ..] => return None,
+        ["graph", ..] => docs::graph::GRAPH_SCHEMA,
+        ["completions" | "man", ..] => return None,
         _ => "upgrade-planner/usage/v1",
     };
     Some(schema.to_string())
@@ -168,6 +191,48 @@ pub fn print_out(text: &str) {
     if let Err(e) = result
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
+        WRITE_FAILED.store(true, AtomicOrdering::Relaxed);
+    }
+}
+
+/// Streams a long text to stdout as `render` writes it, colours handled as in [`print_out`]: the
+/// text goes out in 64 KiB chunks and is never held whole.
+pub fn print_out_with(render: impl FnOnce(&mut dyn std::fmt::Write) -> std::fmt::Result) {
+    struct Chunked<W: Write> {
+        out: W,
+        buf: String,
+        failed: Option<std::io::Error>,
+    }
+    impl<W: Write> Chunked<W> {
+        fn flush_buf(&mut self) -> std::fmt::Result {
+            if let Err(e) = self.out.write_all(self.buf.as_bytes()) {
+                self.failed = Some(e);
+                return Err(std::fmt::Error);
+            }
+            self.buf.clear();
+            Ok(())
+        }
+    }
+    impl<W: Write> std::fmt::Write for Chunked<W> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.buf.push_str(s);
+            if self.buf.len() >= 64 * 1024 {
+                self.flush_buf()?;
+            }
+            Ok(())
+        }
+    }
+    let mut w = Chunked {
+        out: anstream::stdout().lock(),
+        buf: String::with_capacity(80 * 1024),
+        failed: None,
+    };
+    let result = render(&mut w).and_then(|()| w.flush_buf());
+    let flushed = w.out.flush();
+    if let Some(e) = w.failed.or(flushed.err()) {
+        note_write_failure(&e);
+    } else if result.is_err() {
+        // A renderer's own formatting error (not an I/O one): report it like a failed write.
         WRITE_FAILED.store(true, AtomicOrdering::Relaxed);
     }
 }
@@ -216,36 +281,25 @@ pub fn fail(
     details: Option<serde_json::Value>,
     exit: u8,
 ) -> u8 {
-    if format == Format::Json {
-        let mut error = serde_json::json!({"kind": kind, "message": message});
-        if let (Some(obj), Some(serde_json::Value::Object(extra))) =
-            (error.as_object_mut(), details)
-        {
-            for (k, v) in extra {
-                obj.entry(k).or_insert(v);
-            }
-        }
-        print_json(&serde_json::json!({"schema": schema, "error": error}));
-    } else {
-        let s = upgrade_planner::render::style::ERROR;
-        print_err(&format!("{s}error{s:#}: {message}"));
-    }
-    exit
+    let exit = match exit {
+        EXIT_REFUSED => Exit::Refused,
+        _ => Exit::Input,
+    };
+    report(format, &Failure::new(schema, kind, message, details, exit))
 }
 
-/// The `diagnostics` details of an invalid input: every finding as JSON (`code`, `severity`, `file`,
-/// `line`, `column`, `message`, ...).
-pub fn diagnostics_details(
-    file: Option<&std::path::Path>,
-    diagnostics: &[upgrade_planner::Diagnostic],
-) -> serde_json::Value {
-    let file = file.map(|f| f.display().to_string()).unwrap_or_default();
-    serde_json::json!({
-        "diagnostics": diagnostics
-            .iter()
-            .map(|d| upgrade_planner::render::diagnostics::to_json(&file, d))
-            .collect::<Vec<_>>()
-    })
+/// Reports a library [`Failure`]: its JSON document on stdout with JSON output; otherwise its
+/// text (`error: message`, or what the failure says instead) on stderr. Returns the exit code.
+pub fn report(format: Format, failure: &Failure) -> u8 {
+    if format == Format::Json {
+        print_json(&failure.document);
+    } else if let Some(text) = &failure.text {
+        print_err(text);
+    } else {
+        let s = upgrade_planner::render::style::ERROR;
+        print_err(&format!("{s}error{s:#}: {}", failure.message));
+    }
+    failure.exit.code()
 }
 
 /// `--keyring` and `--require-signature`, shared by every command that reads packages.
@@ -296,52 +350,7 @@ impl TrustArgs {
         format: Format,
         schema: &str,
     ) -> Result<upgrade_planner::rpm::TrustPolicy, u8> {
-        let keyring = if self.keyring.is_empty() {
-            None
-        } else {
-            match upgrade_planner::rpm::Keyring::load(&self.keyring) {
-                Ok(k) => Some(std::sync::Arc::new(k)),
-                Err(e) => {
-                    let details = match &e {
-                        upgrade_planner::rpm::KeyringError::Io { path, .. }
-                        | upgrade_planner::rpm::KeyringError::NotOpenPgp { path, .. }
-                        | upgrade_planner::rpm::KeyringError::TooLarge { path, .. } => {
-                            serde_json::json!({"keyring": path.display().to_string()})
-                        }
-                    };
-                    return Err(fail(
-                        format,
-                        schema,
-                        e.kind(),
-                        &e.to_string(),
-                        Some(details),
-                        EXIT_INPUT,
-                    ));
-                }
-            }
-        };
-        Ok(upgrade_planner::rpm::TrustPolicy {
-            keyring,
-            require_signature: self.require_signature,
-        })
+        docs::rpm::trust_policy(&self.keyring, self.require_signature, schema)
+            .map_err(|f| report(format, &f))
     }
-}
-
-/// Reports a dependency file that cannot be loaded: kind `invalid_document`, exit 2, with every
-/// diagnostic in the JSON details. Shared by every command that reads a dependency file.
-pub fn load_failure(format: Format, schema: &str, e: &upgrade_planner::LoadError) -> u8 {
-    let details = match e {
-        upgrade_planner::LoadError::Invalid { file, diagnostics } => {
-            Some(diagnostics_details(file.as_deref(), diagnostics))
-        }
-        upgrade_planner::LoadError::Io { .. } => None,
-    };
-    fail(
-        format,
-        schema,
-        "invalid_document",
-        &e.to_string(),
-        details,
-        EXIT_INPUT,
-    )
 }

@@ -1,14 +1,9 @@
 //! `upgrade-planner npm FILE` and `upgrade-planner npm check --installed A --package B`.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_err, print_json, print_out};
+use super::{EXIT_INPUT, EXIT_OK, Format, print_json, print_out, print_out_with, report};
 use clap::{Args, Subcommand, ValueEnum};
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use upgrade_planner::limits::MAX_NPM_BYTES;
-use upgrade_planner::npm::{
-    self, Document, ErrorKind, NPM_CHECK_SCHEMA, NPM_SCHEMA, NpmError, Package,
-};
-use upgrade_planner::render;
+use upgrade_planner::docs::{self, Source};
 
 /// Read NetApp NPM package metadata (text dump or ZAPI XML), or check an upgrade with it.
 ///
@@ -90,23 +85,6 @@ impl NpmFormat {
     }
 }
 
-/// Reads at most one byte more than the limit, so the library can name the limit.
-fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_NPM_BYTES as u64 + 1)
-        .read_to_end(&mut buf)?;
-    Ok(buf)
-}
-
-fn exit_for(e: &NpmError) -> u8 {
-    if e.kind == ErrorKind::TooLarge {
-        EXIT_INPUT
-    } else {
-        EXIT_REFUSED
-    }
-}
-
 pub fn run(args: NpmArgs) -> u8 {
     match (args.command, args.file) {
         (Some(NpmCommand::Check(c)), _) => run_check(c),
@@ -116,97 +94,31 @@ pub fn run(args: NpmArgs) -> u8 {
     }
 }
 
-fn unreadable(format: NpmFormat, schema: &str, path: &Path, e: &std::io::Error) -> u8 {
-    fail(
-        format.shared(),
-        schema,
-        "unreadable",
-        &format!("cannot read {}: {e}", path.display()),
-        Some(serde_json::json!({"file": path.display().to_string()})),
-        EXIT_INPUT,
-    )
-}
-
 fn run_show(path: &Path, format: NpmFormat) -> u8 {
-    let name = path.display().to_string();
-    let bytes = match read_input(path) {
-        Ok(b) => b,
-        Err(e) => return unreadable(format, NPM_SCHEMA, path, &e),
-    };
-    let src = String::from_utf8_lossy(&bytes);
-    match npm::read_document(&bytes) {
-        Ok(Document::Package(p)) => {
+    match docs::npm::npm(&Source::Path(path.to_path_buf())) {
+        Ok(answer) => {
             match format {
-                NpmFormat::Json => print_json(&render::npm::package_to_json(&name, &p)),
-                NpmFormat::Text => print_out(&render::npm::package_to_text(&name, &src, &p)),
+                NpmFormat::Json => print_json(&answer),
+                // Streamed: the item table of a large input is never held whole.
+                NpmFormat::Text => print_out_with(|w| answer.write_text(w)),
             }
             EXIT_OK
         }
-        Ok(Document::Request(r)) => {
-            match format {
-                NpmFormat::Json => print_json(&render::npm::request_to_json(&name, &r)),
-                NpmFormat::Text => print_out(&render::npm::request_to_text(&name, &src, &r)),
-            }
-            EXIT_OK
-        }
-        Err(e) => {
-            match format {
-                NpmFormat::Json => print_json(&render::npm::error_to_json(&name, &e)),
-                NpmFormat::Text => print_err(&render::npm::error_to_text(&name, &src, &e)),
-            }
-            exit_for(&e)
-        }
+        Err(f) => report(format.shared(), &f),
     }
-}
-
-/// Reads and validates one side of a check; on failure reports it and returns the exit code.
-fn load_side(path: &Path, role: &str, format: NpmFormat) -> Result<Package, u8> {
-    let name = path.display().to_string();
-    let bytes = read_input(path).map_err(|e| unreadable(format, NPM_CHECK_SCHEMA, path, &e))?;
-    npm::read(&bytes).map_err(|e| {
-        match format {
-            NpmFormat::Json => {
-                let mut error = render::npm::error_json(&e);
-                if let Some(obj) = error.as_object_mut() {
-                    obj.insert("file".into(), name.clone().into());
-                    obj.insert("role".into(), role.into());
-                }
-                print_json(&serde_json::json!({"schema": NPM_CHECK_SCHEMA, "error": error}));
-            }
-            NpmFormat::Text => {
-                print_err(&format!("error: the {role} metadata is invalid"));
-                print_err(&render::npm::error_to_text(
-                    &name,
-                    &String::from_utf8_lossy(&bytes),
-                    &e,
-                ));
-            }
-        }
-        EXIT_INPUT
-    })
 }
 
 fn run_check(args: CheckArgs) -> u8 {
-    let a = match load_side(&args.installed, "installed", args.format) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let b = match load_side(&args.package, "package", args.format) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let report = npm::check(&a, &b);
-    let (an, bn) = (
-        args.installed.display().to_string(),
-        args.package.display().to_string(),
-    );
-    match args.format {
-        NpmFormat::Json => print_json(&render::npm::check_to_json((&an, &a), (&bn, &b), &report)),
-        NpmFormat::Text => print_out(&render::npm::check_to_text((&an, &a), (&bn, &b), &report)),
-    }
-    if report.acceptable() {
-        EXIT_OK
-    } else {
-        EXIT_REFUSED
+    let installed = Source::Path(args.installed.clone());
+    let package = Source::Path(args.package.clone());
+    match docs::npm::npm_check(&installed, &package) {
+        Ok(answer) => {
+            match args.format {
+                NpmFormat::Json => print_json(&answer),
+                NpmFormat::Text => print_out(&answer.to_text()),
+            }
+            answer.exit().code()
+        }
+        Err(f) => report(args.format.shared(), &f),
     }
 }

@@ -1,15 +1,13 @@
 //! `upgrade-planner rollout`: which nodes, in which order, in which maintenance window.
 
-use super::{EXIT_INPUT, EXIT_OK, EXIT_REFUSED, Format, fail, print_json, print_out};
+use super::{Format, print_json, print_out, progress, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
-use upgrade_planner::rollout::inventory::{Inventory, InventoryError, parse_duration};
-use upgrade_planner::rollout::requests::{self, Dialect, HandoffOptions, REQUESTS_SCHEMA};
-use upgrade_planner::rollout::windows::{WindowSpec, windows_from_path};
-use upgrade_planner::rollout::{ROLLOUT_SCHEMA, RolloutError, RolloutRequest, plan_rollout};
-use upgrade_planner::rollout::{firmware, packages};
-use upgrade_planner::{DepGraph, Objective, VersionScheme, render};
+use upgrade_planner::docs::rollout::RolloutQuery;
+use upgrade_planner::docs::{self, Source};
+use upgrade_planner::rollout::requests::Dialect;
+use upgrade_planner::{Objective, VersionScheme, render};
 
 /// Output formats of `rollout`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -83,11 +81,14 @@ impl RolloutFormat {
     Exit codes:\n  \
     0  planned, and every step fits the windows\n  \
     1  refused: unknown_target, deprecated_target, unknown_version, past_target, no_route,\n     \
-    cannot_converge, subset_order, missing_packages, ambiguous_package (candidates of several\n     \
-    architectures for a node without `arch`); or some steps do not fit the windows\n  \
+    not_recommended, cannot_converge, subset_order, missing_packages, ambiguous_package\n     \
+    (candidates of several architectures for a node without `arch`); or some steps do not\n     \
+    fit the windows\n  \
     2  usage error, unreadable or invalid input: invalid_document, invalid_inventory,\n     \
     invalid_windows, unknown_node, invalid_packages, invalid_firmware_inventory,\n     \
-    invalid_keyring\n\n\
+    invalid_keyring, invalid_risks, unknown_risk\n\n\
+    Known risks (--risks) are evaluated per node: the inventory's `facts:` (the cluster's, and\n\
+    each node's replacing them), as docs/risks.md describes.\n\n\
     Hand-off formats (schema upgrade-planner/requests/v1): redfish-hpe, redfish-dmtf, pulp,\n\
     powerstore; pulp-units and redfish-installset are deprecated aliases of pulp and\n\
     redfish-hpe --installset.")]
@@ -148,49 +149,24 @@ pub struct RolloutArgs {
     /// Version scheme of the dependency file (default: detected).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    #[command(flatten)]
+    risk: super::risks::RiskArgs,
     /// With --packages: --keyring PATH (repeatable) and --require-signature, applied to every
     /// candidate package.
     #[command(flatten)]
     trust: super::TrustArgs,
 }
 
-/// One name of `--only`: never empty (`--only ""` or `a,,b` is a slip, not a node).
 fn parse_node_name(s: &str) -> Result<String, String> {
-    let name = s.trim();
-    if name.is_empty() {
-        return Err(
-            "a node name cannot be empty (name nodes as in the cluster file: --only db-a,db-b)"
-                .into(),
-        );
-    }
-    Ok(name.to_string())
+    docs::rollout::parse_node_name(s)
 }
 
 fn parse_window(s: &str) -> Result<Duration, String> {
-    let d = parse_duration(s)?;
-    if d.is_zero() {
-        return Err("a window must be longer than 0s".into());
-    }
-    Ok(d)
+    docs::rollout::parse_window(s)
 }
 
 pub fn run(args: RolloutArgs) -> u8 {
     let ef = args.format.error_format();
-    // Errors are documents of the schema the command would have written.
-    let schema = if args.format.dialect().is_some() {
-        REQUESTS_SCHEMA
-    } else {
-        ROLLOUT_SCHEMA
-    };
-    let graph = match DepGraph::from_path(&args.deps, args.scheme) {
-        Ok(g) => g,
-        Err(e) => return super::load_failure(ef, schema, &e),
-    };
-    let mut inv = match Inventory::from_path_with(&args.cluster, args.firmware_inventory.is_none())
-    {
-        Ok(i) => i,
-        Err(e) => return input_failure(ef, schema, "invalid_inventory", &e),
-    };
     match args.format {
         RolloutFormat::PulpUnits => super::print_err(
             "warning: --format pulp-units is deprecated and now writes --format pulp (per-node \
@@ -202,272 +178,59 @@ pub fn run(args: RolloutArgs) -> u8 {
         ),
         _ => {}
     }
-    let mut targets = std::collections::HashMap::new();
-    if let (Some(path), Some(component)) = (&args.firmware_inventory, &args.component) {
-        match firmware_versions(path, component, &graph, &mut inv) {
-            Ok(t) => targets = t,
-            Err(e) => {
-                return fail(
-                    ef,
-                    schema,
-                    "invalid_firmware_inventory",
-                    &e.to_string(),
-                    None,
-                    EXIT_INPUT,
-                );
-            }
-        }
-    }
-    let mut request = RolloutRequest::new(&args.to);
-    request.leaders_first = args.format == RolloutFormat::Powerstore;
-    request.objective = args.objective;
-    request.only = args.only.clone();
-    if let Some(d) = args.window {
-        request.windows = Some(WindowSpec::Length(d));
-    }
-    if let Some(path) = &args.windows {
-        match windows_from_path(path) {
-            Ok(list) => request.windows = Some(WindowSpec::List(list)),
-            Err(e) => return input_failure(ef, schema, "invalid_windows", &e),
-        }
-    }
-    let rollout = match plan_rollout(&graph, &inv, &request) {
-        Ok(r) => r,
-        Err(e) => return rollout_failure(ef, schema, &e),
+    let query = RolloutQuery {
+        only: args.only.clone(),
+        window: args.window,
+        windows: args.windows.clone().map(Source::Path),
+        packages: args.packages.clone(),
+        keyring: args.trust.keyring.clone(),
+        require_signature: args.trust.require_signature,
+        firmware: args.firmware_inventory.clone().zip(args.component.clone()),
+        objective: args.objective,
+        scheme: args.scheme,
+        image_base_url: args.image_base_url.clone(),
+        installset: args.installset || args.format == RolloutFormat::RedfishInstallset,
+        group_parallel: args.group_parallel,
+        package_ids: args.package_id.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        leaders_first: args.format == RolloutFormat::Powerstore,
+        dialect: args.format.dialect(),
+        risks: args.risk.options(None),
+        ..RolloutQuery::new(
+            Source::Path(args.deps.clone()),
+            Source::Path(args.cluster.clone()),
+            args.to.clone(),
+        )
     };
-    let mut rollout = rollout;
-    let policy = match args.trust.policy_with(
-        args.packages.is_some(),
-        "--packages DIR",
-        ef,
-        ROLLOUT_SCHEMA,
-    ) {
-        Ok(p) => p,
-        Err(code) => return code,
+    let bar = progress::Bar::bytes(
+        args.packages.as_deref().map_or(0, progress::rpm_dir_size),
+        1,
+        "reading packages",
+        ef == Format::Json,
+    );
+    let query = RolloutQuery {
+        progress: bar.callback(),
+        ..query
     };
-    if let Some(dir) = &args.packages {
-        let source = match packages::RpmDirectory::scan_with(dir, &policy) {
-            Ok(s) => s,
-            Err(e) => {
-                return fail(
-                    ef,
-                    schema,
-                    "invalid_packages",
-                    &e.to_string(),
-                    None,
-                    EXIT_INPUT,
-                );
-            }
-        };
-        let arch_of = |node: &str| inv.arch_of(node);
-        let missing = match packages::resolve_for(&mut rollout.steps, &source, &arch_of) {
-            Ok(m) => m,
-            Err(e) => {
-                return fail(
-                    ef,
-                    schema,
-                    "invalid_packages",
-                    &e.to_string(),
-                    None,
-                    EXIT_INPUT,
-                );
-            }
-        };
-        if !missing.is_empty() {
-            let mut message = format!(
-                "{} package(s) needed by install_binary steps are missing from `{}` (or do not verify)",
-                missing.len(),
-                dir.display()
-            );
-            if ef == Format::Text {
-                message.push('\n');
-                message.push_str(render::rollout::missing_text(&missing).trim_end());
-            }
-            for (file, reason) in &source.unreadable {
-                if ef == Format::Text {
-                    message.push_str(&format!("\nunreadable: {file}: {reason}"));
-                }
-            }
-            let details = serde_json::json!({
-                "missing": missing,
-                "unreadable": source.unreadable.iter()
-                    .map(|(f, r)| serde_json::json!({"file": f, "reason": r}))
-                    .collect::<Vec<_>>(),
-            });
-            let ambiguous = missing.iter().any(|m| !m.ambiguous_arches.is_empty());
-            return fail(
-                ef,
-                schema,
-                if ambiguous {
-                    "ambiguous_package"
-                } else {
-                    "missing_packages"
-                },
-                &message,
-                Some(details),
-                EXIT_REFUSED,
-            );
-        }
-    }
+    let answer = docs::rollout::rollout(&query);
+    bar.finish();
+    let answer = match answer {
+        Ok(a) => a,
+        Err(f) => return report(ef, &f),
+    };
+    let rollout = &answer.rollout;
     match args.format {
-        RolloutFormat::Json => print_json(&rollout),
-        RolloutFormat::Text => print_out(&render::rollout::to_text(&rollout)),
-        RolloutFormat::Markdown => print_out(&render::rollout::to_markdown(&rollout)),
-        format => {
-            let Some(dialect) = format.dialect() else {
-                return EXIT_OK;
-            };
-            let options = HandoffOptions {
-                image_base_url: args.image_base_url.clone(),
-                installset: args.installset || format == RolloutFormat::RedfishInstallset,
-                group_parallel: args.group_parallel,
-                package_ids: args
-                    .package_id
-                    .iter()
-                    .map(|p| match p.split_once('=') {
-                        Some((stage, id)) => (Some(stage.to_string()), id.to_string()),
-                        None => (None, p.clone()),
-                    })
-                    .collect(),
-                endpoint_url: args.endpoint_url.clone(),
-                targets,
-            };
-            match requests::build(dialect, &rollout, &inv, &options) {
-                Ok(plan) => print_json(&plan),
-                Err(e) => {
-                    return fail(ef, schema, e.kind(), &e.to_string(), None, EXIT_INPUT);
-                }
-            }
-        }
+        RolloutFormat::Text => print_out(&render::rollout::to_text(rollout)),
+        RolloutFormat::Markdown => print_out(&render::rollout::to_markdown(rollout)),
+        _ => print_json(&answer),
     }
-    if rollout.unscheduled.is_empty() {
-        EXIT_OK
-    } else {
-        if ef == Format::Text {
-            super::print_err(&format!(
-                "error: {} step(s) do not fit the windows: {}",
-                rollout.unscheduled.len(),
-                rollout.unscheduled_reason.as_deref().unwrap_or("")
-            ));
-        }
-        EXIT_REFUSED
+    let exit = answer.exit();
+    if exit != docs::Exit::Ok && ef == Format::Text {
+        super::print_err(&format!(
+            "error: {} step(s) do not fit the windows: {}",
+            rollout.unscheduled.len(),
+            rollout.unscheduled_reason.as_deref().unwrap_or("")
+        ));
     }
-}
-
-/// Sets each node's installed version from its firmware inventory (`--firmware-inventory`) and
-/// returns the members' `@odata.id` by node (DMTF `Targets`).
-fn firmware_versions(
-    path: &std::path::Path,
-    component: &str,
-    graph: &DepGraph,
-    inv: &mut Inventory,
-) -> Result<std::collections::HashMap<String, String>, firmware::FirmwareError> {
-    let count = inv.nodes.len();
-    let mut targets = std::collections::HashMap::new();
-    let mut missing = Vec::new();
-    for node in &mut inv.nodes {
-        match firmware::file_for(path, &node.name, count)? {
-            Some(file) => {
-                let members = firmware::read_file(&file)?;
-                let member = firmware::find(&members, component)?;
-                node.version = firmware::installed_version(&member.version, component, graph)?;
-                targets.insert(node.name.clone(), member.odata_id.clone());
-            }
-            None if node.version.is_empty() => missing.push(node.name.clone()),
-            None => {}
-        }
-    }
-    if missing.is_empty() {
-        Ok(targets)
-    } else {
-        Err(firmware::FirmwareError::Layout(format!(
-            "no firmware inventory file in `{}` and no `version` for: {} (write NODE.json for each)",
-            path.display(),
-            missing.join(", ")
-        )))
-    }
-}
-
-fn input_failure(format: Format, schema: &str, kind: &str, e: &InventoryError) -> u8 {
-    let details = match e {
-        InventoryError::Invalid { file, diagnostics } => {
-            Some(super::diagnostics_details(file.as_deref(), diagnostics))
-        }
-        InventoryError::Io { .. } => None,
-    };
-    let what = if kind == "invalid_inventory" {
-        "invalid cluster inventory"
-    } else {
-        "invalid windows file"
-    };
-    let message = match e {
-        InventoryError::Invalid { .. } => format!("{what}: {e}"),
-        InventoryError::Io { .. } => e.to_string(),
-    };
-    fail(format, schema, kind, &message, details, EXIT_INPUT)
-}
-
-fn rollout_failure(format: Format, schema: &str, e: &RolloutError) -> u8 {
-    let details = serde_json::to_value(ErrorDetails(e)).ok();
-    let exit = if e.is_input_error() {
-        EXIT_INPUT
-    } else {
-        EXIT_REFUSED
-    };
-    fail(format, schema, e.kind(), &e.to_string(), details, exit)
-}
-
-/// The structured fields of a refusal, merged into the JSON `error` object.
-struct ErrorDetails<'a>(&'a RolloutError);
-
-impl serde::Serialize for ErrorDetails<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde_json::json;
-        let v = match self.0 {
-            RolloutError::EmptyCluster => json!({}),
-            RolloutError::UnknownTarget { nearest, .. } => json!({"nearest": nearest}),
-            RolloutError::DeprecatedTarget { alternatives, .. } => {
-                json!({"alternatives": alternatives})
-            }
-            RolloutError::UnknownVersion {
-                node,
-                version,
-                nearest,
-            } => {
-                json!({"node": node, "version": version, "nearest": nearest})
-            }
-            RolloutError::PastTarget {
-                node,
-                version,
-                target,
-            } => {
-                json!({"node": node, "version": version, "target": target})
-            }
-            RolloutError::NoRoute {
-                node,
-                version,
-                reason,
-            } => {
-                json!({"node": node, "version": version, "reason": reason})
-            }
-            RolloutError::CannotConverge(d) => json!({
-                "node": d.node, "version": d.version, "stage": d.stage, "needed_by": d.needed_by,
-                "route": d.route, "reason": d.reason, "only_advice": d.advice
-            }),
-            RolloutError::UnknownNodes { names, known } => {
-                json!({"unknown": names, "known": known})
-            }
-            RolloutError::SubsetOrder {
-                node,
-                stage,
-                first,
-                first_role,
-                ..
-            } => {
-                json!({"node": node, "stage": stage, "must_come_first": first, "must_come_first_role": first_role})
-            }
-            RolloutError::SearchLimit { steps } => json!({"steps": steps}),
-        };
-        v.serialize(s)
-    }
+    exit.code()
 }

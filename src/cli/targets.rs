@@ -1,11 +1,10 @@
 //! `upgrade-planner targets`: every version an installed version can be upgraded to.
 
-use super::plan::plan_failure_in;
-use super::{EXIT_OK, Format, print_json, print_out};
+use super::{EXIT_OK, Format, print_json, print_out, report};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use upgrade_planner::targets::TARGETS_SCHEMA;
-use upgrade_planner::{DepGraph, Objective, VersionScheme, render};
+use upgrade_planner::docs::{self, Source};
+use upgrade_planner::{Objective, VersionScheme, render};
 
 /// Output formats of `targets`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -25,9 +24,11 @@ pub enum TargetsFormat {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     upgrade-planner targets --deps data/seed-oceanbase-ce-4.2.1.1.yml --from 4.1.0.0\n  \
-    upgrade-planner targets --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --format json\n\n\
+    upgrade-planner targets --deps deps.yml --from 4.1.0.0-100000192023032010.el7 --format json\n  \
+    upgrade-planner targets --deps deps.yml --from 4.2.1.0 --risks risks/ --include-not-recommended\n\n\
     Exit codes: 0 listed (also when nothing can be reached); 1 unknown_start;\n\
-    2 usage, invalid_document, search_limit.")]
+    2 usage, invalid_document, search_limit; with --risks also invalid_risks, unknown_risk,\n\
+    invalid_facts.")]
 pub struct TargetsArgs {
     /// The upgrade-dependency YAML file (oceanbase_upgrade_dep.yml format).
     #[arg(long, value_name = "FILE")]
@@ -45,6 +46,15 @@ pub struct TargetsArgs {
     /// Version scheme of the file (default: detected).
     #[arg(long, value_name = "oceanbase|semver")]
     scheme: Option<VersionScheme>,
+    #[command(flatten)]
+    risk: super::risks::RiskArgs,
+    /// Facts about the cluster for the risks' Fact rules (a YAML or JSON mapping).
+    #[arg(long, value_name = "FILE", requires = "risks")]
+    facts: Option<PathBuf>,
+    /// Also list the versions only not-recommended routes reach, with their risks (as
+    /// `oc adm upgrade --include-not-recommended`).
+    #[arg(long, requires = "risks")]
+    include_not_recommended: bool,
 }
 
 pub fn run(args: TargetsArgs) -> u8 {
@@ -52,11 +62,16 @@ pub fn run(args: TargetsArgs) -> u8 {
         TargetsFormat::Text => Format::Text,
         TargetsFormat::Json => Format::Json,
     };
-    let graph = match DepGraph::from_path(&args.deps, args.scheme) {
-        Ok(g) => g,
-        Err(e) => return super::load_failure(format, TARGETS_SCHEMA, &e),
-    };
-    match graph.targets(&args.from, args.objective) {
+    let deps = Source::Path(args.deps.clone());
+    let answer = docs::plan::targets_with_risks(
+        &deps,
+        &args.from,
+        args.objective,
+        args.scheme,
+        &args.risk.options(args.facts.as_ref()),
+        args.include_not_recommended,
+    );
+    match answer {
         Ok(t) => {
             match args.format {
                 TargetsFormat::Text => print_out(&render::targets::to_text(&t)),
@@ -64,6 +79,6 @@ pub fn run(args: TargetsArgs) -> u8 {
             }
             EXIT_OK
         }
-        Err(e) => plan_failure_in(format, TARGETS_SCHEMA, &graph, &e),
+        Err(f) => report(format, &f),
     }
 }

@@ -194,7 +194,15 @@ pub fn lint(src: &str, scheme: Option<VersionScheme>) -> Vec<Diagnostic> {
             graph::check(doc, &g, &mut diags);
         }
     }
-    clamp_spans(src, &mut diags);
+    finish(src, &mut diags);
+    diags
+}
+
+/// The last pass of every linter (dependency files and risks files): spans moved inside the
+/// text, findings sorted by position (whole-file findings first), and at most
+/// [`crate::limits::MAX_LINT_FINDINGS`] of them (a note says how many more there were).
+pub(crate) fn finish(src: &str, diags: &mut Vec<Diagnostic>) {
+    clamp_spans(src, diags);
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.span.map(|s| (s.start.offset, s.end.offset));
         key(a).cmp(&key(b)).then(a.code.cmp(b.code))
@@ -212,7 +220,6 @@ pub fn lint(src: &str, scheme: Option<VersionScheme>) -> Vec<Diagnostic> {
             ),
         ).with_hint("fix the findings above and run lint again"));
     }
-    diags
 }
 
 /// The findings for one file, with the text they point into.

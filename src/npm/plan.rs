@@ -65,6 +65,7 @@ impl NpmPlan {
                 })
                 .collect(),
             objective: self.plan.objective,
+            ..self.plan.clone()
         }
     }
 }

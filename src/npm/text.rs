@@ -92,6 +92,7 @@ pub fn parse(input: &[u8]) -> Result<RawMetadata, NpmError> {
     let bom_len = if input.starts_with(BOM) { BOM.len() } else { 0 };
     let body = input.get(bom_len..).unwrap_or_default();
     let mut items = Vec::new();
+    let mut budget = ItemBudget::new(input.len());
     let mut offset = bom_len;
     let mut line_no = 0usize;
     for raw_line in body.split(|&b| b == b'\n') {
@@ -160,9 +161,7 @@ pub fn parse(input: &[u8]) -> Result<RawMetadata, NpmError> {
             .at(Some(at_line(col, line_offset + col - 1)))
             .hint("a name starts with a letter or `_` and holds letters, digits, `_`, `.`, `-`; then `=` or `:`"));
         };
-        if items.len() >= limits::MAX_NPM_ITEMS {
-            return Err(too_many_items(Some(at_line(1, line_offset))));
-        }
+        budget.add(name, value, Some(at_line(1, line_offset)))?;
         let start = at_line(name_at + 1, line_offset + name_at);
         let value_end = value_at + value.len();
         let end = at_line(
@@ -190,13 +189,64 @@ pub(crate) fn is_control(c: char) -> bool {
     (c < ' ' && c != '\t') || c == '\u{7f}'
 }
 
-pub(crate) fn too_many_items(at: Option<Position>) -> NpmError {
-    NpmError::bad(
-        ErrorKind::TooLarge,
-        format!("more than {} items", limits::MAX_NPM_ITEMS),
-    )
-    .at(at)
-    .hint("real metadata has about ten items; check that this is an NPM metadata file")
+/// What the items read so far hold in memory, against what their input allows: the readers' bound
+/// on items, shared by the text and XML forms.
+///
+/// An item costs its [`Item`] (positions and two `String` headers) and the heap blocks of its
+/// name and value, estimated as the allocator rounds them (8 bytes of header, 16-byte steps,
+/// 32 bytes at least). Counting bytes rather than items lets forty megabytes of ordinary items
+/// through while a few megabytes of `X=` lines, which cost twenty times their text, stop early.
+#[derive(Default)]
+pub(crate) struct ItemBudget {
+    count: usize,
+    held: usize,
+    budget: usize,
+}
+
+impl ItemBudget {
+    /// The budget for an input of `input_len` bytes (see [`limits::npm_item_memory`]).
+    pub(crate) fn new(input_len: usize) -> Self {
+        ItemBudget {
+            count: 0,
+            held: 0,
+            budget: limits::npm_item_memory(input_len),
+        }
+    }
+
+    /// Counts one more item, or refuses it (`too-large`) when it would pass
+    /// [`limits::MAX_NPM_ITEMS`] or the memory budget.
+    pub(crate) fn add(
+        &mut self,
+        name: &str,
+        value: &str,
+        at: Option<Position>,
+    ) -> Result<(), NpmError> {
+        fn block(s: &str) -> usize {
+            if s.is_empty() {
+                0
+            } else {
+                (s.len() + 8).next_multiple_of(16).max(32)
+            }
+        }
+        self.count += 1;
+        self.held += std::mem::size_of::<Item>() + block(name) + block(value);
+        let message = if self.count > limits::MAX_NPM_ITEMS {
+            format!("more than {} items", limits::MAX_NPM_ITEMS)
+        } else if self.held > self.budget {
+            format!(
+                "the items would hold more than {} MiB in memory ({} items so far; the limit is \
+                 3 bytes per byte of input + 16 MiB, at most {} MiB)",
+                self.budget >> 20,
+                self.count,
+                limits::MAX_NPM_ITEM_MEMORY >> 20
+            )
+        } else {
+            return Ok(());
+        };
+        Err(NpmError::bad(ErrorKind::TooLarge, message)
+            .at(at)
+            .hint("real metadata has about ten items; check that this is an NPM metadata file"))
+    }
 }
 
 #[cfg(test)]
@@ -221,6 +271,36 @@ mod tests {
         assert!(err.to_string().contains("line 2"), "{err}");
         src.truncate(src.len() - 3);
         assert!(parse(&src).is_ok());
+    }
+
+    #[test]
+    fn the_item_budget_counts_memory_not_items() {
+        // Tiny items cost about 150 bytes each against a budget of 3 bytes per input byte +
+        // 16 MiB: they stop at the line where the budget runs out, which is named.
+        let tiny: String = (0..200_000).map(|i| format!("X{i}=\n")).collect();
+        let err = parse(tiny.as_bytes()).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::TooLarge);
+        assert!(err.message.contains("MiB in memory"), "{err}");
+        let line = err.at.map(|p| p.line).unwrap_or_default();
+        assert!((100_000..150_000).contains(&line), "stopped at line {line}");
+        // More items, each with a 100-byte value, are within their (larger) budget.
+        let value = "v".repeat(100);
+        let large: String = (0..150_000).map(|i| format!("X{i}={value}\n")).collect();
+        assert_eq!(
+            parse(large.as_bytes()).map(|r| r.items.len()).ok(),
+            Some(150_000)
+        );
+    }
+
+    #[test]
+    fn the_item_count_is_capped_whatever_the_budget() {
+        let mut budget = ItemBudget::new(limits::MAX_NPM_BYTES);
+        budget.budget = usize::MAX;
+        for _ in 0..limits::MAX_NPM_ITEMS {
+            assert!(budget.add("X", "", None).is_ok());
+        }
+        let err = budget.add("X", "", None).unwrap_err();
+        assert!(err.message.contains("more than 1000000 items"), "{err}");
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! well-formed, in that priority.
 
 use super::error::{ErrorCode, ErrorKind, NpmError};
-use super::text::{BOM, is_control, is_valid_name, refuse_other_boms, too_many_items};
+use super::text::{BOM, ItemBudget, is_control, is_valid_name, refuse_other_boms};
 use super::{Form, Item, RawMetadata, Request, check_size, push_finding, unknown_item_warnings};
 use crate::diagnostic::{Diagnostic, Position, Span};
 use crate::limits;
@@ -123,6 +123,7 @@ struct State {
     results: Option<ResultsInfo>,
     request: Option<RequestInfo>,
     items: Vec<Item>,
+    budget: ItemBudget,
     findings: Vec<Diagnostic>,
     structure: Option<NpmError>,
     item_error: Option<NpmError>,
@@ -248,7 +249,10 @@ pub fn parse(input: &[u8]) -> Result<XmlDocument, NpmError> {
     })?;
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_comments = true;
-    let mut st = State::default();
+    let mut st = State {
+        budget: ItemBudget::new(input.len()),
+        ..State::default()
+    };
     let mut stack: Vec<Ctx> = Vec::new();
     let mut root_seen = false;
     let mut root_done = false;
@@ -599,9 +603,7 @@ fn close(st: &mut State, stack: &mut Vec<Ctx>, root_done: &mut bool) -> Result<(
                 );
                 return Ok(());
             };
-            if st.items.len() >= limits::MAX_NPM_ITEMS {
-                return Err(too_many_items(Some(at)));
-            }
+            st.budget.add(name, value, Some(at))?;
             if st.item_error.is_none() {
                 if !is_valid_name(name) {
                     st.item_error = Some(

@@ -40,8 +40,12 @@
 //!
 //! # Edges
 //!
-//! Every edge a search takes goes through `Search::step`, which says whether the step is allowed
-//! and what it costs: the one place where an edge could later be filtered out or penalised.
+//! Every edge a search takes goes through `Search::step` (the every-target search's last hop into
+//! a target through `Search::edge_allowed`, which `step` calls too), which says whether the step
+//! is allowed and what it costs: the one place where an edge is filtered out or penalised. Known
+//! risks (`crate::risks`) use it: a query may carry the set of *not-recommended* edges (indexed
+//! by their position in the successor arrays, [`RouteIndex::edge_position`]), which no step takes.
+//! Without risks the set is `None` and each step pays one branch.
 //!
 //! No recursion anywhere: the strongly connected components come from an iterative Tarjan.
 
@@ -377,6 +381,30 @@ impl RouteIndex {
         slice(&self.pred_off, &self.pred, v)
     }
 
+    /// The positions of `v`'s successors in the successor array (one position per edge).
+    fn succ_range(&self, v: u32) -> std::ops::Range<usize> {
+        let a = self.succ_off.get(v as usize).copied().unwrap_or(0) as usize;
+        let b = self.succ_off.get(v as usize + 1).copied().unwrap_or(0) as usize;
+        a..b.max(a)
+    }
+
+    /// How many edges the graph has (positions `0..edge_count()`).
+    pub(crate) fn edge_count(&self) -> usize {
+        self.succ.len()
+    }
+
+    /// The position of the edge `from → to` in the successor array, if the edge exists.
+    /// Successors are sorted by version rank, so this is a binary search.
+    pub(crate) fn edge_position(&self, from: u32, to: u32) -> Option<usize> {
+        let range = self.succ_range(from);
+        let start = range.start;
+        let list = self.succ.get(range)?;
+        let want = self.rank(to);
+        list.binary_search_by_key(&want, |&w| self.rank(w))
+            .ok()
+            .map(|i| start + i)
+    }
+
     /// The position of `v` in version order.
     pub(crate) fn rank(&self, v: u32) -> u32 {
         self.rank.get(v as usize).copied().unwrap_or(NONE)
@@ -398,6 +426,33 @@ impl RouteIndex {
         while let Some(v) = stack.pop() {
             let next = if forward { self.succ(v) } else { self.pred(v) };
             for &w in next {
+                if let Some(s) = seen.get_mut(w as usize)
+                    && !*s
+                {
+                    *s = true;
+                    stack.push(w);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Which nodes `from` reaches forwards without taking a blocked edge (`blocked`: per edge
+    /// position, as in [`Query::blocked`]).
+    pub(crate) fn reach_allowed(&self, from: u32, blocked: &[bool]) -> Vec<bool> {
+        let mut seen = vec![false; self.len()];
+        let mut stack = vec![from];
+        if let Some(s) = seen.get_mut(from as usize) {
+            *s = true;
+        }
+        while let Some(v) = stack.pop() {
+            for pos in self.succ_range(v) {
+                if blocked.get(pos).copied().unwrap_or(false) {
+                    continue;
+                }
+                let Some(&w) = self.succ.get(pos) else {
+                    continue;
+                };
                 if let Some(s) = seen.get_mut(w as usize)
                     && !*s
                 {
@@ -472,8 +527,22 @@ impl RouteIndex {
 
     /// Lower bounds of the cost from every node to `target` (admissible and consistent): the
     /// fewest hops, and the fewest stops that fire whatever the last stop, each from a backward
-    /// breadth-first search; `UNREACHABLE` where the target cannot be reached.
-    fn lower_bounds(&self, target: u32, sig: u32, objective: Objective) -> Vec<Cost> {
+    /// breadth-first search that takes no `blocked` edge (the search will not either, so the
+    /// bounds stay admissible and are tighter); `UNREACHABLE` where the target cannot be reached.
+    fn lower_bounds(
+        &self,
+        target: u32,
+        sig: u32,
+        objective: Objective,
+        blocked: Option<&[bool]>,
+    ) -> Vec<Cost> {
+        // Whether the edge `u → v` may be taken (a binary search, only when edges are blocked).
+        let open = |u: u32, v: u32| match blocked {
+            None => true,
+            Some(b) => self
+                .edge_position(u, v)
+                .is_some_and(|pos| !b.get(pos).copied().unwrap_or(false)),
+        };
         let n = self.len();
         let mut hops = vec![NONE; n];
         let mut queue = VecDeque::from([target]);
@@ -485,6 +554,7 @@ impl RouteIndex {
             for &u in self.pred(v) {
                 if let Some(h) = hops.get_mut(u as usize)
                     && *h == NONE
+                    && open(u, v)
                 {
                     *h = d + 1;
                     queue.push_back(u);
@@ -504,6 +574,7 @@ impl RouteIndex {
             for &u in self.pred(v) {
                 if let Some(s) = stops.get_mut(u as usize)
                     && d + w < *s
+                    && open(u, v)
                 {
                     *s = d + w;
                     if w == 0 {
@@ -545,7 +616,7 @@ fn add(a: Cost, b: Cost) -> Cost {
 
 /// What to search for.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Query {
+pub(crate) struct Query<'b> {
     pub objective: Objective,
     pub start: u32,
     /// `Some`: one target (a sink; the search stops once it is settled). `None`: every target.
@@ -554,6 +625,9 @@ pub(crate) struct Query {
     pub sig: u32,
     /// Track the versions visited inside cycles, so that only simple paths are found.
     pub simple: bool,
+    /// Edges no step may take, by edge position ([`RouteIndex::edge_position`]): the
+    /// not-recommended edges of known risks. `None`: every edge may be taken.
+    pub blocked: Option<&'b [bool]>,
 }
 
 /// The search was stopped by its budget.
@@ -566,7 +640,7 @@ type Key = (u32, u32, u32);
 /// A finished search: every state it created, with its cost and optimal predecessors.
 pub(crate) struct Search<'a> {
     index: &'a RouteIndex,
-    query: Query,
+    query: Query<'a>,
     keys: Vec<Key>,
     cost: Vec<Cost>,
     settled: Vec<bool>,
@@ -661,7 +735,7 @@ impl<'a> Search<'a> {
     /// `budget`: most states before giving up (`usize::MAX`: none).
     pub(crate) fn run(
         index: &'a RouteIndex,
-        query: Query,
+        query: Query<'a>,
         bounds: Option<&[Cost]>,
         budget: usize,
     ) -> Result<Search<'a>, OverBudget> {
@@ -723,12 +797,15 @@ impl<'a> Search<'a> {
                 s.best = Some(s.best.map_or(g, |b| b.min(g)));
                 continue;
             }
-            for &v in index.succ(u) {
+            let range = index.succ_range(u);
+            let first = range.start;
+            for (k, &v) in index.succ.get(range).unwrap_or(&[]).iter().enumerate() {
+                let pos = first + k;
                 let h = bound(v);
                 if h == UNREACHABLE {
                     continue;
                 }
-                let Some((step, key)) = s.step(&mut sets, (u, class, set), v) else {
+                let Some((step, key)) = s.step(&mut sets, (u, class, set), v, pos) else {
                     continue;
                 };
                 let ng = add(g, step);
@@ -793,9 +870,22 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// The cost of entering `v` from state `from`, and the state it leads to; `None` when the
-    /// step is not allowed (back to the start, or to a version visited inside the current cycle).
-    fn step(&self, sets: &mut Sets, from: Key, v: u32) -> Option<(Cost, Key)> {
+    /// Whether the edge at position `pos` may be taken (it is not a blocked, not-recommended
+    /// edge).
+    fn edge_allowed(&self, pos: usize) -> bool {
+        match self.query.blocked {
+            None => true,
+            Some(b) => !b.get(pos).copied().unwrap_or(false),
+        }
+    }
+
+    /// The cost of taking edge `pos` into `v` from state `from`, and the state it leads to;
+    /// `None` when the step is not allowed (a blocked edge, back to the start, or to a version
+    /// visited inside the current cycle).
+    fn step(&self, sets: &mut Sets, from: Key, v: u32, pos: usize) -> Option<(Cost, Key)> {
+        if !self.edge_allowed(pos) {
+            return None;
+        }
         let index = self.index;
         let q = &self.query;
         let (u, class, set) = from;
@@ -971,6 +1061,14 @@ impl<'a> Search<'a> {
             }
             let mut best: Option<(Cost, u32, u32)> = None;
             for &p in self.index.pred(t) {
+                if self.query.blocked.is_some()
+                    && !self
+                        .index
+                        .edge_position(p, t)
+                        .is_some_and(|pos| self.edge_allowed(pos))
+                {
+                    continue;
+                }
                 for &id in by_node.get(p as usize).into_iter().flatten() {
                     let c = add(
                         self.cost.get(id as usize).copied().unwrap_or(UNREACHABLE),
@@ -1012,15 +1110,17 @@ pub(crate) fn solve(
     target: u32,
     objective: Objective,
     budget: usize,
+    blocked: Option<&[bool]>,
 ) -> Result<Option<Vec<u32>>, OverBudget> {
     let sig = index.signature(target);
-    let bounds = index.lower_bounds(target, sig, objective);
+    let bounds = index.lower_bounds(target, sig, objective, blocked);
     let mut query = Query {
         objective,
         start,
         target: Some(target),
         sig,
         simple: false,
+        blocked,
     };
     let relaxed = Search::run(index, query, Some(&bounds), usize::MAX)?;
     let Some(path) = relaxed.route() else {
@@ -1048,6 +1148,7 @@ pub(crate) fn solve_all(
     targets: &[u32],
     objective: Objective,
     budget: usize,
+    blocked: Option<&[bool]>,
 ) -> Result<Vec<(u32, Vec<u32>)>, OverBudget> {
     /// Below this many targets, a signature's targets are searched one by one.
     const SHARED_SEARCH_FROM: usize = 8;
@@ -1071,7 +1172,7 @@ pub(crate) fn solve_all(
     for (sig, group) in group_by_first(&by_sig) {
         if sig != 0 && group.len() < SHARED_SEARCH_FROM {
             for t in group {
-                if let Some(path) = solve(index, start, t, objective, budget)? {
+                if let Some(path) = solve(index, start, t, objective, budget, blocked)? {
                     out.push((t, path));
                 }
             }
@@ -1083,12 +1184,13 @@ pub(crate) fn solve_all(
             target: None,
             sig,
             simple: false,
+            blocked,
         };
         let search = Search::run(index, query, None, usize::MAX)?;
         for (t, path) in search.routes(&group) {
             if is_simple(&path, index.len()) {
                 out.push((t, path));
-            } else if let Some(exact) = solve(index, start, t, objective, budget)? {
+            } else if let Some(exact) = solve(index, start, t, objective, budget, blocked)? {
                 out.push((t, exact));
             }
         }

@@ -13,6 +13,8 @@ fn kind_label(kind: ChangeKind) -> (&'static str, Style) {
     match kind {
         ChangeKind::Removed => ("removed", style::ERROR),
         ChangeKind::TargetDeprecated => ("target deprecated", style::ERROR),
+        ChangeKind::BecameNotRecommended => ("became not recommended", style::ERROR),
+        ChangeKind::NoLongerNotRecommended => ("no longer not recommended", style::GOOD),
         ChangeKind::Changed => ("changed", style::WARNING),
         ChangeKind::Rerouted => ("rerouted", style::NOTE),
         ChangeKind::Added => ("added", style::GOOD),
@@ -32,6 +34,9 @@ fn route(o: &Outcome) -> String {
             }
             s
         }
+        Outcome::Refused {
+            error: "not_recommended",
+        } => "only not-recommended routes (not_recommended)".to_string(),
         Outcome::Refused { error } => format!("no route ({error})"),
     }
 }
@@ -77,6 +82,14 @@ pub fn to_text(d: &Diff) -> String {
             s.added,
         ));
     }
+    if let (Some(became), Some(no_longer)) = (s.became_not_recommended, s.no_longer_not_recommended)
+    {
+        out.push_str(&format!(
+            "  known risks: {} became not recommended, {} no longer not recommended\n",
+            plural(became, "route", "routes"),
+            no_longer
+        ));
+    }
     let v = &d.versions;
     out.push_str(&format!(
         "  versions added: {}; removed: {}; newly deprecated: {}; no longer deprecated: {}\n",
@@ -95,10 +108,15 @@ pub fn to_text(d: &Diff) -> String {
         .map(|c| {
             let (label, st) = kind_label(c.kind);
             let detail = match c.kind {
-                ChangeKind::Removed | ChangeKind::TargetDeprecated => {
+                ChangeKind::Removed
+                | ChangeKind::TargetDeprecated
+                | ChangeKind::BecameNotRecommended => {
                     format!("was {}; now {}", route(&c.old), route(&c.new))
                 }
                 ChangeKind::Added => format!("now {}", route(&c.new)),
+                ChangeKind::NoLongerNotRecommended => {
+                    format!("now {}; was {}", route(&c.new), route(&c.old))
+                }
                 ChangeKind::Rerouted => format!("now {}; was {}", route(&c.new), route(&c.old)),
                 ChangeKind::Changed => {
                     let mut parts = Vec::new();

@@ -1,16 +1,21 @@
 //! The upgrade graph for people, as Graphviz DOT or Mermaid (which GitHub renders in Markdown):
 //! deprecated versions greyed, barrier versions marked with their condition, build-specific nodes
-//! grouped with their plain version, and optionally a planned route highlighted.
+//! grouped with their plain version, optionally a planned route highlighted and, with known risks,
+//! conditional edges dashed with their risks' names. For graph tooling, [`to_cincinnati`] writes
+//! the graph in the JSON shape of OpenShift's update service (Cincinnati).
 //!
 //! Written by hand rather than with petgraph's `Dot`, which cannot group nodes into clusters or
 //! style single nodes and edges; Mermaid has no Rust writer worth a dependency.
 
 use crate::depgraph::{Condition, DepGraph, VersionNode};
 use crate::planner::Plan;
+use crate::risks::{FactTest, MatchingRule, RiskGraph};
 use petgraph::graph::NodeIndex;
+use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
 const ROUTE: &str = "#1d4ed8";
+const RISK: &str = "#c2410c";
 
 /// What the drawing shows, computed once for both formats.
 struct Layout<'a> {
@@ -23,10 +28,12 @@ struct Layout<'a> {
     route_nodes: HashSet<NodeIndex>,
     route_edges: HashSet<(NodeIndex, NodeIndex)>,
     stops: HashSet<NodeIndex>,
+    /// Conditional edges (with known risks): the names of their risks.
+    risky: HashMap<(NodeIndex, NodeIndex), String>,
 }
 
 impl<'a> Layout<'a> {
-    fn new(g: &'a DepGraph, plan: Option<&Plan>) -> Self {
+    fn new(g: &'a DepGraph, plan: Option<&Plan>, risks: Option<&RiskGraph>) -> Self {
         let mut order: Vec<NodeIndex> = g.nodes().map(|(ix, _)| ix).collect();
         order.sort_by(|&a, &b| g.node(a).version.cmp(&g.node(b).version).then(a.cmp(&b)));
         // Groups in version order of their first build; the plain version joins its builds.
@@ -62,6 +69,21 @@ impl<'a> Layout<'a> {
             }));
             stops.extend(p.binary_stops.iter().filter_map(|v| g.find(v)));
         }
+        let mut risky = HashMap::new();
+        if let Some(r) = risks {
+            for (edge, ids) in r.conditional_edges() {
+                let mut names: Vec<&str> = Vec::new();
+                for n in ids
+                    .iter()
+                    .filter_map(|&i| r.set().risks().get(i).map(|x| x.name.as_str()))
+                {
+                    if !names.contains(&n) {
+                        names.push(n);
+                    }
+                }
+                risky.insert(edge, names.join(", "));
+            }
+        }
         Layout {
             g,
             order,
@@ -69,6 +91,7 @@ impl<'a> Layout<'a> {
             route_nodes,
             route_edges,
             stops,
+            risky,
         }
     }
 
@@ -121,7 +144,12 @@ fn dot_escape(s: &str) -> String {
 
 /// The graph as Graphviz DOT (`dot -Tsvg`).
 pub fn to_dot(g: &DepGraph, plan: Option<&Plan>) -> String {
-    let l = Layout::new(g, plan);
+    to_dot_with_risks(g, plan, None)
+}
+
+/// [`to_dot`] with known risks: conditional edges dashed, labelled with their risks' names.
+pub fn to_dot_with_risks(g: &DepGraph, plan: Option<&Plan>, risks: Option<&RiskGraph>) -> String {
+    let l = Layout::new(g, plan, risks);
     let mut out = String::from(
         "digraph upgrades {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [color=\"#555555\"];\n",
     );
@@ -172,10 +200,23 @@ pub fn to_dot(g: &DepGraph, plan: Option<&Plan>) -> String {
         out.push_str(&format!("  {}", node_line(ix)));
     }
     for (a, b) in l.edges() {
-        let style = if l.route_edges.contains(&(a, b)) {
-            format!(" [color=\"{ROUTE}\", penwidth=3]")
-        } else {
+        let mut attrs = Vec::new();
+        if let Some(names) = l.risky.get(&(a, b)) {
+            attrs.push(format!(
+                "style=dashed, label=\"{}\", fontcolor=\"{RISK}\"",
+                dot_escape(names)
+            ));
+            if !l.route_edges.contains(&(a, b)) {
+                attrs.push(format!("color=\"{RISK}\""));
+            }
+        }
+        if l.route_edges.contains(&(a, b)) {
+            attrs.push(format!("color=\"{ROUTE}\", penwidth=3"));
+        }
+        let style = if attrs.is_empty() {
             String::new()
+        } else {
+            format!(" [{}]", attrs.join(", "))
         };
         out.push_str(&format!("  n{} -> n{}{style};\n", a.index(), b.index()));
     }
@@ -191,7 +232,16 @@ fn mermaid_escape(s: &str) -> String {
 
 /// The graph as a Mermaid flowchart (paste it into a ```` ```mermaid ```` block on GitHub).
 pub fn to_mermaid(g: &DepGraph, plan: Option<&Plan>) -> String {
-    let l = Layout::new(g, plan);
+    to_mermaid_with_risks(g, plan, None)
+}
+
+/// [`to_mermaid`] with known risks: conditional edges dotted, labelled with their risks' names.
+pub fn to_mermaid_with_risks(
+    g: &DepGraph,
+    plan: Option<&Plan>,
+    risks: Option<&RiskGraph>,
+) -> String {
+    let l = Layout::new(g, plan, risks);
     let mut out = String::from("flowchart LR\n");
     let node_line = |ix: NodeIndex| -> String {
         let label = l
@@ -225,7 +275,15 @@ pub fn to_mermaid(g: &DepGraph, plan: Option<&Plan>) -> String {
     let edges = l.edges();
     let mut highlighted = Vec::new();
     for (i, (a, b)) in edges.iter().enumerate() {
-        out.push_str(&format!("  n{} --> n{}\n", a.index(), b.index()));
+        match l.risky.get(&(*a, *b)) {
+            Some(names) => out.push_str(&format!(
+                "  n{} -.->|\"{}\"| n{}\n",
+                a.index(),
+                mermaid_escape(names),
+                b.index()
+            )),
+            None => out.push_str(&format!("  n{} --> n{}\n", a.index(), b.index())),
+        }
         if l.route_edges.contains(&(*a, *b)) {
             highlighted.push(i.to_string());
         }
@@ -267,6 +325,151 @@ pub fn to_mermaid(g: &DepGraph, plan: Option<&Plan>) -> String {
         ));
     }
     out
+}
+
+/// The `version` of the Cincinnati graph document written by [`to_cincinnati`].
+pub const CINCINNATI_GRAPH_VERSION: u32 = 1;
+
+/// A matching rule in Cincinnati's shape: `{"type": T, t: {...}}`, the parameters under the type's
+/// lower-case name as its `PromQL` rules carry `{"promql": {"promql": ...}}`.
+fn cincinnati_rule(rule: &MatchingRule) -> Value {
+    match rule {
+        MatchingRule::Always => json!({"type": "Always"}),
+        MatchingRule::Sql { sql } => json!({"type": "SQL", "sql": {"sql": sql}}),
+        MatchingRule::Fact { fact, test } => {
+            let mut body = json!({"fact": fact});
+            if let Some(obj) = body.as_object_mut() {
+                match test {
+                    Some(FactTest::Equals(v)) => {
+                        obj.insert("equals".into(), v.text.clone().into());
+                    }
+                    Some(FactTest::In(list)) => {
+                        let values: Vec<&str> = list.iter().map(|v| v.text.as_str()).collect();
+                        obj.insert("in".into(), values.into());
+                    }
+                    Some(FactTest::Exists(b)) => {
+                        obj.insert("exists".into(), (*b).into());
+                    }
+                    None => {}
+                }
+            }
+            json!({"type": "Fact", "fact": body})
+        }
+        MatchingRule::Unknown { kind } => json!({"type": kind}),
+    }
+}
+
+/// The graph as OpenShift's update service (Cincinnati) serves it, so that graph tooling built for
+/// it can read ours: `{"version": 1, "nodes": [{"version", "payload", "metadata"}], "edges":
+/// [[from, to], ...], "conditionalEdges": [{"edges": [{"from", "to"}], "risks": [{"url", "name",
+/// "message", "matchingRules"}]}]}` (the shape of openshift/cincinnati's policy-engine OpenAPI
+/// document; sources and field notes in `tests/schemas/cincinnati/README.md`).
+///
+/// Nodes are in version order; `payload` is empty (a dependency file names no release image);
+/// `metadata` holds this format's properties as strings under `upgrade-planner.` keys
+/// (`deprecated`, `require_from_binary`, `when_come_from`, `when_upgraded_to`, `implicit`). An edge
+/// that carries a risk is a conditional edge only: it is not in `edges` (clients recommend it
+/// when none of its risks applies). There is one conditional-edge entry per risk, with every
+/// edge of that risk, as each of OpenShift's `blocked-edges` files is one risk.
+pub fn to_cincinnati(g: &DepGraph, risks: Option<&RiskGraph>) -> Value {
+    let l = Layout::new(g, None, risks);
+    let position: HashMap<NodeIndex, usize> =
+        l.order.iter().enumerate().map(|(i, &ix)| (ix, i)).collect();
+    let nodes: Vec<Value> = l
+        .order
+        .iter()
+        .map(|&ix| {
+            let n = g.node(ix);
+            let mut meta = serde_json::Map::new();
+            let key = |k: &str| format!("upgrade-planner.{k}");
+            if n.deprecated {
+                meta.insert(key("deprecated"), "true".into());
+            }
+            if !n.declared {
+                meta.insert(key("implicit"), "true".into());
+            }
+            let names = |l: &[crate::version::Version]| {
+                l.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(",")
+            };
+            match &n.barrier {
+                Some(Condition::ComeFrom(list)) if !list.is_empty() => {
+                    meta.insert(key("require_from_binary"), "true".into());
+                    meta.insert(key("when_come_from"), names(list).into());
+                }
+                Some(Condition::UpgradedTo(list)) if !list.is_empty() => {
+                    meta.insert(key("require_from_binary"), "true".into());
+                    meta.insert(key("when_upgraded_to"), names(list).into());
+                }
+                Some(_) => {
+                    meta.insert(key("require_from_binary"), "true".into());
+                }
+                None => {}
+            }
+            json!({"version": n.version.as_str(), "payload": "", "metadata": meta})
+        })
+        .collect();
+    let pos = |ix: NodeIndex| position.get(&ix).copied().unwrap_or(0);
+    let mut edges: Vec<(usize, usize)> = l
+        .edges()
+        .into_iter()
+        .filter(|e| !l.risky.contains_key(e))
+        .map(|(a, b)| (pos(a), pos(b)))
+        .collect();
+    edges.sort_unstable();
+    let mut conditional = Vec::new();
+    if let Some(r) = risks {
+        for (i, risk) in r.set().risks().iter().enumerate() {
+            let mut list: Vec<(usize, usize)> = r
+                .edges_of(i)
+                .iter()
+                .map(|&(a, b)| (pos(a), pos(b)))
+                .collect();
+            if list.is_empty() {
+                continue;
+            }
+            list.sort_unstable();
+            let name = |i: usize| l.order.get(i).map_or("", |&ix| g.node(ix).version.as_str());
+            conditional.push(json!({
+                "edges": list.iter().map(|&(a, b)| json!({"from": name(a), "to": name(b)})).collect::<Vec<_>>(),
+                "risks": [{
+                    "url": risk.url,
+                    "name": risk.name,
+                    "message": risk.message,
+                    "matchingRules": risk.rules.iter().map(cincinnati_rule).collect::<Vec<_>>(),
+                }],
+            }));
+        }
+    }
+    json!({
+        "version": CINCINNATI_GRAPH_VERSION,
+        "nodes": nodes,
+        "edges": edges.iter().map(|&(a, b)| json!([a, b])).collect::<Vec<_>>(),
+        "conditionalEdges": conditional,
+    })
+}
+
+/// [`outline`]'s answer: the nodes with their build groups, and the edges.
+pub type Outline = (
+    Vec<(NodeIndex, Option<String>)>,
+    Vec<(NodeIndex, NodeIndex)>,
+);
+
+/// The graph's nodes in version order, each with its build group (the plain version that a
+/// build-specific node, or a plain version with builds, is drawn with), and its edges in the order
+/// the drawings list them. The JSON graph (`crate::docs::graph`) is written from it.
+pub fn outline(g: &DepGraph) -> Outline {
+    let l = Layout::new(g, None, None);
+    let group_of: HashMap<NodeIndex, &str> = l
+        .groups
+        .iter()
+        .flat_map(|(base, members)| members.iter().map(move |&m| (m, base.as_str())))
+        .collect();
+    let nodes = l
+        .order
+        .iter()
+        .map(|&ix| (ix, group_of.get(&ix).map(|b| b.to_string())))
+        .collect();
+    (nodes, l.edges())
 }
 
 #[cfg(test)]

@@ -161,7 +161,18 @@ fn sarif_region(span: Option<crate::diagnostic::Span>) -> Value {
 /// `ruleId`, `ruleIndex`, `level`, `message` and a physical location; unreadable files are tool
 /// execution notifications (and make `executionSuccessful` false).
 pub fn to_sarif(reports: &[FileReport], unreadable: &[ReadFailure]) -> Value {
-    let rules: Vec<Value> = RULES
+    // The risks files' rules join the table only when some finding is one of them, so that a
+    // run without `--risks` lists exactly the dependency file's rules.
+    let risk_rules = crate::risks::lint::RISK_RULES;
+    let with_risks = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| risk_rules.iter().any(|r| r.id == d.code));
+    let table: Vec<&crate::lint::Rule> = RULES
+        .iter()
+        .chain(risk_rules.iter().filter(|_| with_risks))
+        .collect();
+    let rules: Vec<Value> = table
         .iter()
         .map(|r| {
             json!({
@@ -195,7 +206,7 @@ pub fn to_sarif(reports: &[FileReport], unreadable: &[ReadFailure]) -> Value {
                 }],
             });
             if let Some(obj) = result.as_object_mut() {
-                if let Some(ix) = RULES.iter().position(|rule| rule.id == d.code) {
+                if let Some(ix) = table.iter().position(|rule| rule.id == d.code) {
                     obj.insert("ruleIndex".into(), ix.into());
                 }
                 if !d.related.is_empty() {

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod lint;
 pub mod npm;
 pub mod plan;
+pub mod risks;
 pub mod rollout;
 pub mod rpm;
 pub mod targets;
@@ -37,21 +38,32 @@ where
     C: IntoIterator<Item = (T, anstyle::Style)>,
     T: AsRef<str>,
 {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = table_into(&mut out, rows, indent);
+    out
+}
+
+/// [`table_from`], written to `out` row by row: a long table (the items of a large NPM input) goes
+/// straight to its destination instead of being held whole.
+pub fn table_into<W, R, C, T>(out: &mut W, rows: impl Fn() -> R, indent: usize) -> std::fmt::Result
+where
+    W: std::fmt::Write + ?Sized,
+    R: Iterator<Item = C>,
+    C: IntoIterator<Item = (T, anstyle::Style)>,
+    T: AsRef<str>,
+{
     let mut widths: Vec<usize> = Vec::new();
-    let mut bytes = 0;
     for row in rows() {
         for (i, (cell, _)) in row.into_iter().enumerate() {
             let cell = diagnostics::sanitize(cell.as_ref());
-            bytes += cell.len() + 2;
             let w = cell.chars().count();
             match widths.get_mut(i) {
                 Some(c) => *c = (*c).max(w),
                 None => widths.push(w),
             }
         }
-        bytes += indent + 1;
     }
-    let mut out = String::with_capacity(bytes);
     let mut line = String::new();
     for row in rows() {
         line.clear();
@@ -63,10 +75,10 @@ where
             let _ = write!(line, "{style}{cell}{style:#}");
             pad = widths.get(i).copied().unwrap_or(0) - cell.chars().count() + 2;
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
+        out.write_str(line.trim_end())?;
+        out.write_char('\n')?;
     }
-    out
+    Ok(())
 }
 
 /// Styles shared by every text renderer.
@@ -86,4 +98,52 @@ pub mod style {
     pub const DIM: Style = Style::new().dimmed();
     /// No style.
     pub const PLAIN: Style = Style::new();
+}
+
+/// A size for people: the exact count with thousands separators, then the binary size when it is
+/// 1 KiB or more (`419,432,822 bytes (400 MiB)`, `10,369 bytes (10.1 KiB)`, `512 bytes`).
+pub fn size(bytes: u64) -> String {
+    let digits = bytes.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut value = bytes as f64;
+    let mut unit = None;
+    for u in UNITS {
+        if value < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = Some(u);
+    }
+    match unit {
+        None => format!("{grouped} bytes"),
+        Some(u) => {
+            let shown = format!("{value:.1}");
+            let shown = shown.strip_suffix(".0").unwrap_or(&shown);
+            format!("{grouped} bytes ({shown} {u})")
+        }
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(super::size(0), "0 bytes");
+        assert_eq!(super::size(1023), "1,023 bytes");
+        assert_eq!(super::size(1024), "1,024 bytes (1 KiB)");
+        assert_eq!(super::size(10_369), "10,369 bytes (10.1 KiB)");
+        assert_eq!(super::size(419_432_822), "419,432,822 bytes (400 MiB)");
+        assert_eq!(super::size(8 << 30), "8,589,934,592 bytes (8 GiB)");
+        assert_eq!(
+            super::size(u64::MAX),
+            "18,446,744,073,709,551,615 bytes (16 EiB)"
+        );
+    }
 }

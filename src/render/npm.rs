@@ -1,7 +1,7 @@
 //! NPM package metadata for people (aligned text) and programs (the `upgrade-planner/npm/v1` and
 //! `upgrade-planner/npm-check/v1` JSON documents). Field-by-field documentation: `docs/npm.md`.
 
-use super::{diagnostics, style, table, table_from};
+use super::{diagnostics, style, table, table_into};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::npm::model::{OntapRls, PackageItem, Stamp};
 use crate::npm::release::Qualifier;
@@ -175,14 +175,29 @@ fn list<T: ToString>(v: &Option<Vec<T>>) -> Option<String> {
 /// Valid metadata as text: a summary, the items in file order with their split values, the typed
 /// view, and the findings.
 pub fn package_to_text(file: &str, src: &str, p: &Package) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = write_package_text(&mut out, file, src, p);
+    out
+}
+
+/// [`package_to_text`], written to `out` as it is produced: the item table of a large input goes
+/// out row by row instead of being held whole (the CLI streams it to stdout).
+pub fn write_package_text(
+    out: &mut dyn std::fmt::Write,
+    file: &str,
+    src: &str,
+    p: &Package,
+) -> std::fmt::Result {
     let h = style::HEADING;
     let warnings = p
         .findings
         .iter()
         .filter(|d| d.severity >= Severity::Warning)
         .count();
-    let mut out = format!(
-        "{h}NPM metadata{h:#} {file} ({} form): {g}valid{g:#} {} package, {} item{}, {} warning{}\n",
+    writeln!(
+        out,
+        "{h}NPM metadata{h:#} {file} ({} form): {g}valid{g:#} {} package, {} item{}, {} warning{}",
         p.form.as_str(),
         p.package_type,
         p.items.len(),
@@ -190,13 +205,16 @@ pub fn package_to_text(file: &str, src: &str, p: &Package) -> String {
         warnings,
         if warnings == 1 { "" } else { "s" },
         g = style::GOOD,
-    );
-    out.push_str(&format!(
-        "\n{h}Items{h:#} (values split on `,` for multi-valued items)\n"
-    ));
-    // One row per item, produced twice by `table_from` (widths, then output): no copy is kept.
+    )?;
+    writeln!(
+        out,
+        "\n{h}Items{h:#} (values split on `,` for multi-valued items)"
+    )?;
+    // One row per item, produced twice by `table_into` (widths, then output) and written into
+    // `out`: no copy of the cells or of the table is kept.
     let header = [("LINE", h), ("NAME", h), ("VALUES", h)].map(|(c, st)| (Cow::Borrowed(c), st));
-    out.push_str(&table_from(
+    table_into(
+        out,
         || {
             std::iter::once(header.clone()).chain(p.items.iter().map(|i| {
                 let known = crate::npm::KnownItem::from_name(&i.item.name).is_some();
@@ -211,8 +229,8 @@ pub fn package_to_text(file: &str, src: &str, p: &Package) -> String {
             }))
         },
         2,
-    ));
-    out.push_str(&format!("\n{h}Typed view{h:#}\n"));
+    )?;
+    writeln!(out, "\n{h}Typed view{h:#}")?;
     let t = &p.typed;
     let mut rows: Vec<Vec<(String, anstyle::Style)>> = Vec::new();
     let mut row =
@@ -261,12 +279,12 @@ pub fn package_to_text(file: &str, src: &str, p: &Package) -> String {
     if let Some(v) = list(&t.ofw_ver) {
         row("OFW firmware", v);
     }
-    out.push_str(&table(&rows, 2));
+    out.write_str(&table(&rows, 2))?;
     if !p.findings.is_empty() {
-        out.push_str(&format!("\n{h}Findings{h:#}\n"));
-        out.push_str(&diagnostics::list_to_text(file, src, &p.findings));
+        writeln!(out, "\n{h}Findings{h:#}")?;
+        out.write_str(&diagnostics::list_to_text(file, src, &p.findings))?;
     }
-    out
+    Ok(())
 }
 
 /// A valid request as text.

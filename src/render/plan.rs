@@ -67,6 +67,11 @@ pub fn to_text(plan: &Plan) -> String {
         out.push_str("\nAlready at the target: nothing to do.\n");
         return out;
     }
+    let risks = super::risks::plan_text(plan);
+    if !risks.is_empty() {
+        out.push('\n');
+        out.push_str(&risks);
+    }
     out.push_str(&format!(
         "\n{h}Stages{h:#} (where the binary is installed)\n"
     ));
@@ -118,6 +123,7 @@ pub fn to_markdown(plan: &Plan) -> String {
         out.push_str("Already at the target: nothing to do.\n");
         return out;
     }
+    out.push_str(&super::risks::plan_markdown(plan));
     out.push_str("## Stages\n\n| # | Version | Action |\n|---|---|---|\n");
     for (i, stage) in plan.stages.iter().enumerate() {
         out.push_str(&format!(

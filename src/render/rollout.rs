@@ -177,6 +177,9 @@ pub fn to_text(r: &Rollout) -> String {
         ]);
     }
     out.push_str(&table(&rows, 2));
+    if let Some(k) = r.known_risks.as_deref().filter(|k| !k.is_empty()) {
+        out.push_str(&super::risks::rollout_text(k));
+    }
     out.push_str(&format!("\n{h}Steps{h:#}\n"));
     let windows = !r.windows.is_empty() || !r.unscheduled.is_empty();
     let mut head = vec![("#".to_string(), h)];
@@ -313,6 +316,9 @@ pub fn to_markdown(r: &Rollout) -> String {
             md_cell_code(&n.route.installed),
             stages
         ));
+    }
+    if let Some(k) = r.known_risks.as_deref().filter(|k| !k.is_empty()) {
+        out.push_str(&super::risks::rollout_markdown(k));
     }
     let mut current: Option<(Option<usize>, bool)> = None;
     let mut stage: Option<&str> = None;

@@ -91,12 +91,15 @@ pub fn to_text(r: &PackageRecord) -> String {
         vec![cell("upgrade target"), cell(&r.target)],
         vec![
             cell("installed size"),
-            cell(format!("{} bytes", or_none(&r.installed_size))),
+            cell(
+                r.installed_size
+                    .map_or("none bytes".to_string(), super::size),
+            ),
         ],
-        vec![cell("file size"), cell(format!("{} bytes", r.file_size))],
+        vec![cell("file size"), cell(super::size(r.file_size))],
         vec![
             cell("signed size"),
-            cell(format!("{} bytes", or_none(&r.signed_size))),
+            cell(r.signed_size.map_or("none bytes".to_string(), super::size)),
         ],
         vec![
             cell("payload"),
@@ -108,7 +111,11 @@ pub fn to_text(r: &PackageRecord) -> String {
         ],
         vec![
             cell("chunks"),
-            cell(format!("{} × {} bytes", r.chunks.count, r.chunks.size)),
+            cell(format!(
+                "{} × {}",
+                r.chunks.count,
+                super::size(r.chunks.size)
+            )),
         ],
         vec![cell("files"), cell(r.file_count.to_string())],
         vec![
@@ -141,9 +148,9 @@ pub fn to_text(r: &PackageRecord) -> String {
     let u = &r.upgrade_deps;
     if u.present {
         out.push_str(&format!(
-            "  upgrade deps  {} ({} bytes)\n",
+            "  upgrade deps  {}, {}\n",
             u.path.as_deref().unwrap_or("?"),
-            or_none(&u.size)
+            u.size.map_or("none bytes".to_string(), super::size)
         ));
         let mut rows = Vec::new();
         if let Some(sha) = &u.sha256 {

@@ -271,14 +271,20 @@ pub fn read_file(path: &Path) -> Result<Vec<FirmwareMember>, FirmwareError> {
         file: file.clone(),
         reason: e.to_string(),
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > limits::MAX_FIRMWARE_INVENTORY_BYTES as u64 {
+    let bytes =
+        crate::input::read_limited(path, limits::MAX_FIRMWARE_INVENTORY_BYTES).map_err(io)?;
+    if bytes.len() > limits::MAX_FIRMWARE_INVENTORY_BYTES {
+        // Read up to one byte past the limit: the size shown is a lower bound for a pipe.
+        let size = match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => meta.len(),
+            _ => bytes.len() as u64,
+        };
         return Err(FirmwareError::TooLarge {
-            size: meta.len(),
+            size,
             limit: limits::MAX_FIRMWARE_INVENTORY_BYTES,
         });
     }
-    parse_collection(&std::fs::read(path).map_err(io)?)
+    parse_collection(&bytes)
 }
 
 /// Where each node's firmware inventory is: `PATH` itself (a file: for a one-node cluster or

@@ -19,6 +19,7 @@
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::limits;
+use crate::risks::facts::Facts;
 use crate::yaml::{self, Node, Value};
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -32,9 +33,9 @@ use thiserror::Error;
 pub const DEFAULT_PACKAGE: &str = "oceanbase-ce";
 
 /// Keys allowed at the top level of an inventory.
-pub const TOP_KEYS: [&str; 4] = ["cluster", "package", "nodes", "arch"];
+pub const TOP_KEYS: [&str; 5] = ["cluster", "package", "nodes", "arch", "facts"];
 /// Keys allowed in a node.
-pub const NODE_KEYS: [&str; 10] = [
+pub const NODE_KEYS: [&str; 11] = [
     "name",
     "role",
     "joined",
@@ -45,6 +46,7 @@ pub const NODE_KEYS: [&str; 10] = [
     "bmc",
     "appliance_id",
     "arch",
+    "facts",
 ];
 /// Keys allowed in a node's `estimates`.
 pub const ESTIMATE_KEYS: [&str; 4] = ["install_binary", "run_upgrade_scripts", "reboot", "verify"];
@@ -163,6 +165,9 @@ pub struct ClusterNode {
     /// The node's architecture (`x86_64`, `aarch64`), when given: `--packages` keeps only
     /// packages of that architecture (and `noarch`).
     pub arch: Option<String>,
+    /// The node's own facts for known risks (`facts:`; they replace the cluster's name by name),
+    /// `None` when the node has no `facts:` mapping.
+    pub facts: Option<Facts>,
 }
 
 /// A validated cluster inventory.
@@ -174,6 +179,8 @@ pub struct Inventory {
     pub package: String,
     /// The nodes, in file order.
     pub nodes: Vec<ClusterNode>,
+    /// The cluster's facts for known risks (`facts:`), `None` when the inventory has none.
+    pub facts: Option<Facts>,
     /// The architecture of every node that gives none, when given.
     pub arch: Option<String>,
 }
@@ -472,6 +479,15 @@ impl Inventory {
     pub fn find(&self, name: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.name == name)
     }
+
+    /// Node `i`'s facts: the cluster's, with the node's own replacing them name by name; `None`
+    /// when neither gives any `facts:` mapping.
+    pub fn node_facts(&self, i: usize) -> Option<Facts> {
+        Facts::effective(
+            self.facts.as_ref(),
+            self.nodes.get(i).and_then(|n| n.facts.as_ref()),
+        )
+    }
 }
 
 fn read(src: &str, diags: &mut Vec<Diagnostic>, version_required: bool) -> Option<Inventory> {
@@ -542,11 +558,15 @@ fn read(src: &str, diags: &mut Vec<Diagnostic>, version_required: bool) -> Optio
         .collect();
     check_cluster(&nodes, nodes_node.span, diags);
     let arch = top.get("arch").and_then(|n| name_text(n, "arch", diags));
+    let facts = top
+        .get("facts")
+        .and_then(|n| Facts::from_node(n, "inventory-schema", "the cluster's `facts`", diags));
     Some(Inventory {
         cluster,
         package,
         nodes,
         arch,
+        facts,
     })
 }
 
@@ -620,6 +640,9 @@ fn read_node(
             .get("appliance_id")
             .and_then(|n| name_text(n, "appliance_id", diags)),
         arch: fields.get("arch").and_then(|n| name_text(n, "arch", diags)),
+        facts: fields
+            .get("facts")
+            .and_then(|n| Facts::from_node(n, "inventory-schema", "a node's `facts`", diags)),
     })
 }
 

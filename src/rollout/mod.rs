@@ -37,7 +37,8 @@ pub mod steps;
 pub mod windows;
 
 use crate::depgraph::DepGraph;
-use crate::planner::{Objective, StageKind, Target};
+use crate::planner::{Objective, PlanRequest, StageKind, Target};
+use crate::risks::{Assessment, MatchingRule, RiskGraph, RiskReport};
 use inventory::{Inventory, Role};
 use reconcile::{NodeRoute, Reconciled};
 use serde::Serialize;
@@ -155,6 +156,60 @@ pub struct Rollout {
     pub total_seconds: u64,
     /// Every node in cluster order with its route.
     pub nodes: Vec<NodeSummary>,
+    /// With known risks (`--risks`): every risk on a selected node's route (accepted, or
+    /// evaluated not to apply to that node) or on the route it avoids, with each node's verdict.
+    /// Absent without risks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_risks: Option<Vec<KnownRisk>>,
+}
+
+/// Known risks for a rollout: the risks bound to the dependency graph and the names accepted
+/// (`--accept-risk`). Each node is assessed with its own facts (the inventory's `facts:`, the
+/// node's replacing the cluster's name by name).
+#[derive(Debug, Clone, Copy)]
+pub struct RolloutRisks<'a> {
+    /// The risks, bound to the graph being planned on.
+    pub risks: &'a RiskGraph<'a>,
+    /// The accepted risk names.
+    pub accepted: &'a [String],
+}
+
+/// One node's verdict on one risk of its route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeRiskVerdict {
+    /// The node.
+    pub node: String,
+    /// The edge's source version.
+    pub from: String,
+    /// The edge's target version.
+    pub to: String,
+    /// `matched`, `not_matched` or `unknown`, from the node's facts.
+    pub evaluation: &'static str,
+    /// `accepted` (it applies; the route takes it because it is accepted), `not_applicable`
+    /// (the node's facts say it does not apply; the route takes the edge), or `avoided` (it
+    /// applies; the node's route goes around the edge).
+    pub verdict: &'static str,
+    /// The rule that decided, or null when nothing could be evaluated.
+    pub rule: Option<String>,
+}
+
+/// A known risk of a rollout, with what it means for each node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KnownRisk {
+    /// The risk's name.
+    pub name: String,
+    /// Where the issue is explained.
+    pub url: String,
+    /// What goes wrong, and what to do about it.
+    pub message: String,
+    /// The first version with the fix, when known.
+    pub fixed_in: Option<String>,
+    /// The queries of the risk's SQL rules: run them before the window.
+    pub sql: Vec<String>,
+    /// The facts its Fact rules read.
+    pub facts: Vec<String>,
+    /// Every selected node's verdict, in cluster order.
+    pub nodes: Vec<NodeRiskVerdict>,
 }
 
 /// Why a rollout was refused.
@@ -251,6 +306,24 @@ pub enum RolloutError {
         /// Its installed version.
         first_version: String,
     },
+    /// Every route of a node takes an update a known risk makes not recommended for that node.
+    #[error(
+        "node `{node}` (at `{version}`) has no recommended route: every route takes an update a \
+         known risk applies to for this node; with {} its route would be {} (risks: {})",
+        accept_flags(risks),
+        route.join(" -> "),
+        risks.iter().map(|r| format!("{} ({} -> {}, {})", r.name, r.from, r.to, r.evaluation)).collect::<Vec<_>>().join(", ")
+    )]
+    NotRecommended {
+        /// The node.
+        node: String,
+        /// Its installed version.
+        version: String,
+        /// The risks that apply to the node and are not accepted, on the route below.
+        risks: Vec<RiskReport>,
+        /// The route accepting them gives.
+        route: Vec<String>,
+    },
     /// The planner's exact search hit its budget.
     #[error("the route search is too large (more than {steps} steps); use --objective hops")]
     SearchLimit {
@@ -325,6 +398,21 @@ impl std::fmt::Display for Divergence {
 
 impl std::error::Error for Divergence {}
 
+/// `--accept-risk A --accept-risk B` for the distinct names of `risks`.
+fn accept_flags(risks: &[RiskReport]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for r in risks {
+        if !names.contains(&r.name.as_str()) {
+            names.push(&r.name);
+        }
+    }
+    names
+        .iter()
+        .map(|n| format!("--accept-risk {n}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn list(prefix: &str, items: &[String]) -> String {
     if items.is_empty() {
         String::new()
@@ -343,6 +431,7 @@ impl RolloutError {
             RolloutError::UnknownVersion { .. } => "unknown_version",
             RolloutError::PastTarget { .. } => "past_target",
             RolloutError::NoRoute { .. } => "no_route",
+            RolloutError::NotRecommended { .. } => "not_recommended",
             RolloutError::CannotConverge(_) => "cannot_converge",
             RolloutError::UnknownNodes { .. } => "unknown_node",
             RolloutError::SubsetOrder { .. } => "subset_order",
@@ -367,7 +456,19 @@ pub fn plan_rollout(
     inv: &Inventory,
     request: &RolloutRequest,
 ) -> Result<Rollout, RolloutError> {
-    plan_with_advice(graph, inv, request, true)
+    plan_with_advice(graph, inv, request, None, true)
+}
+
+/// [`plan_rollout`] with known risks: every node's route avoids the edges its own facts make
+/// not recommended (a node that cannot is refused, `not_recommended`), and the rollout lists
+/// every known risk of the routes with each node's verdict (`known_risks`).
+pub fn plan_rollout_with_risks(
+    graph: &DepGraph,
+    inv: &Inventory,
+    request: &RolloutRequest,
+    risks: RolloutRisks,
+) -> Result<Rollout, RolloutError> {
+    plan_with_advice(graph, inv, request, Some(risks), true)
 }
 
 /// [`plan_rollout`]; when `advise`, a `cannot_converge` refusal is given an `--only` subset that
@@ -376,11 +477,17 @@ fn plan_with_advice(
     graph: &DepGraph,
     inv: &Inventory,
     request: &RolloutRequest,
+    risks: Option<RolloutRisks>,
     advise: bool,
 ) -> Result<Rollout, RolloutError> {
     if inv.nodes.is_empty() {
         return Err(RolloutError::EmptyCluster);
     }
+    let assessments: Option<Vec<Assessment>> = risks.map(|r| {
+        (0..inv.nodes.len())
+            .map(|i| r.risks.assess(inv.node_facts(i).as_ref(), r.accepted))
+            .collect()
+    });
     let order = if request.leaders_first {
         order::leaders_first_order(inv)
     } else {
@@ -388,13 +495,32 @@ fn plan_with_advice(
     };
     let positions = order::positions_in(&order, inv.nodes.len());
     let selected = select(inv, request.only.as_deref())?;
-    let rec = match reconcile::reconcile(graph, inv, &request.to, request.objective, &selected) {
+    let rec = match reconcile::reconcile(
+        graph,
+        inv,
+        &request.to,
+        request.objective,
+        &selected,
+        assessments.as_deref(),
+    ) {
         Ok(rec) => rec,
         Err(RolloutError::CannotConverge(mut d)) if advise => {
-            d.advice = advice(graph, inv, request, &order, &selected, &d.node);
+            d.advice = advice(graph, inv, request, risks, &order, &selected, &d.node);
             return Err(RolloutError::CannotConverge(d));
         }
         Err(e) => return Err(e),
+    };
+    let known_risks = match (risks, &assessments) {
+        (Some(r), Some(a)) => Some(known_risks(
+            graph,
+            &rec,
+            &order,
+            &selected,
+            r.risks,
+            a,
+            request.objective,
+        )),
+        _ => None,
     };
     if request.only.is_some() {
         check_subset(graph, inv, &rec, &selected, &positions)?;
@@ -477,7 +603,117 @@ fn plan_with_advice(
         unscheduled_reason: reason,
         cluster_windows_needed: needed,
         nodes,
+        known_risks,
     })
+}
+
+/// Every risk on a selected node's route, or on the route the node would take without risks,
+/// with each node's verdict; risks in file order, nodes in cluster order.
+fn known_risks(
+    graph: &DepGraph,
+    rec: &Reconciled,
+    order: &[usize],
+    selected: &[bool],
+    bound: &RiskGraph,
+    assessments: &[Assessment],
+    objective: Objective,
+) -> Vec<KnownRisk> {
+    let risks = bound.set().risks();
+    let mut per_risk: Vec<Vec<NodeRiskVerdict>> = vec![Vec::new(); risks.len()];
+    let name = |ix: petgraph::graph::NodeIndex| graph.node(ix).version.as_str().to_string();
+    for &i in order {
+        let (Some(route), Some(a)) = (rec.routes.get(i), assessments.get(i)) else {
+            continue;
+        };
+        if !selected.get(i).copied().unwrap_or(false) || route.path.len() < 2 {
+            continue;
+        }
+        let path: Vec<_> = route.path.iter().filter_map(|v| graph.find(v)).collect();
+        let mut add = |r: usize, a_ix, b_ix, verdict: &'static str| {
+            let (Some(v), Some(list)) = (a.verdict(r), per_risk.get_mut(r)) else {
+                return;
+            };
+            list.push(NodeRiskVerdict {
+                node: route.node.clone(),
+                from: name(a_ix),
+                to: name(b_ix),
+                evaluation: v.evaluation.as_str(),
+                verdict,
+                rule: v
+                    .rule
+                    .and_then(|k| risks.get(r).and_then(|x| x.rules.get(k)))
+                    .map(MatchingRule::describe),
+            });
+        };
+        for w in path.windows(2) {
+            let (Some(&x), Some(&y)) = (w.first(), w.get(1)) else {
+                continue;
+            };
+            for &r in bound.risks_on(x, y) {
+                let applies = a.verdict(r).is_some_and(|v| v.applies());
+                add(
+                    r,
+                    x,
+                    y,
+                    if applies {
+                        "accepted"
+                    } else {
+                        "not_applicable"
+                    },
+                );
+            }
+        }
+        // The route the node would take without risks: what its route goes around.
+        let free = graph.plan(
+            &PlanRequest::new(route.start.clone(), Target::Version(rec.target.clone()))
+                .objective(objective),
+        );
+        if let Ok(free) = free
+            && free.path != route.path
+        {
+            let other: Vec<_> = free.path.iter().filter_map(|v| graph.find(v)).collect();
+            for w in other.windows(2) {
+                let (Some(&x), Some(&y)) = (w.first(), w.get(1)) else {
+                    continue;
+                };
+                if path.windows(2).any(|p| p == [x, y]) {
+                    continue;
+                }
+                for &r in bound.risks_on(x, y) {
+                    if a.verdict(r).is_some_and(|v| v.applies()) && !a.is_accepted(r) {
+                        add(r, x, y, "avoided");
+                    }
+                }
+            }
+        }
+    }
+    risks
+        .iter()
+        .zip(per_risk)
+        .filter(|(_, nodes)| !nodes.is_empty())
+        .map(|(r, nodes)| {
+            let mut sql = Vec::new();
+            let mut facts = Vec::new();
+            for rule in &r.rules {
+                match rule {
+                    MatchingRule::Sql { sql: q } if !sql.contains(q) => sql.push(q.clone()),
+                    MatchingRule::Fact { fact, .. } if !facts.contains(fact) => {
+                        facts.push(fact.clone())
+                    }
+                    _ => {}
+                }
+            }
+            KnownRisk {
+                name: r.name.clone(),
+                url: r.url.clone(),
+                message: r.message.clone(),
+                fixed_in: r.fixed_in.clone(),
+                sql,
+                facts,
+                nodes,
+            }
+        })
+        .collect()
 }
 
 /// An `--only` subset that plans successfully when `node` cannot converge: the selected nodes
@@ -486,6 +722,7 @@ fn advice(
     graph: &DepGraph,
     inv: &Inventory,
     request: &RolloutRequest,
+    risks: Option<RolloutRisks>,
     order: &[usize],
     selected: &[bool],
     node: &str,
@@ -502,7 +739,14 @@ fn advice(
     let alone = names(&|n| n == node);
     [without, alone].into_iter().find(|only| {
         !only.is_empty()
-            && plan_with_advice(graph, inv, &request.clone().only(only.clone()), false).is_ok()
+            && plan_with_advice(
+                graph,
+                inv,
+                &request.clone().only(only.clone()),
+                risks,
+                false,
+            )
+            .is_ok()
     })
 }
 

@@ -113,6 +113,15 @@ impl RpmDirectory {
         dir: &std::path::Path,
         policy: &crate::rpm::TrustPolicy,
     ) -> Result<RpmDirectory, PackageSourceError> {
+        Self::scan_reporting(dir, policy, None)
+    }
+
+    /// [`RpmDirectory::scan_with`], telling `progress` how many bytes of packages were read.
+    pub fn scan_reporting(
+        dir: &std::path::Path,
+        policy: &crate::rpm::TrustPolicy,
+        progress: Option<crate::rpm::Progress>,
+    ) -> Result<RpmDirectory, PackageSourceError> {
         let fail = |message: String| PackageSourceError { message };
         let entries = std::fs::read_dir(dir).map_err(|e| {
             fail(format!(
@@ -138,6 +147,7 @@ impl RpmDirectory {
         files.sort();
         let options = crate::rpm::InspectOptions {
             trust: policy.clone(),
+            progress,
             ..crate::rpm::InspectOptions::default()
         };
         let mut out = RpmDirectory::default();

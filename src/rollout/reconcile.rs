@@ -15,7 +15,8 @@ use super::inventory::Inventory;
 use super::{Divergence, RolloutError};
 use crate::depgraph::DepGraph;
 use crate::limits;
-use crate::planner::{Objective, PlanError, PlanRequest, StageKind, Target};
+use crate::planner::{Objective, Plan, PlanError, PlanRequest, StageKind, Target};
+use crate::risks::Assessment;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -79,13 +80,18 @@ struct Work {
 /// Plans every node's route to `to` and reconciles the routes of the `selected` nodes (by
 /// inventory index; `--only`) onto shared stages. Nodes left out keep their own route: they take
 /// no part in this rollout, so their stages neither join the cluster's nor block convergence.
+///
+/// `risks`: with known risks, each node's assessment (by inventory index, from its own facts):
+/// every route and segment of that node avoids its not-recommended edges.
 pub fn reconcile(
     graph: &DepGraph,
     inv: &Inventory,
     to: &Target,
     objective: Objective,
     selected: &[bool],
+    risks: Option<&[Assessment]>,
 ) -> Result<Reconciled, RolloutError> {
+    let node_risks = |i: usize| risks.and_then(|r| r.get(i));
     let is_selected = |i: usize| selected.get(i).copied().unwrap_or(false);
     let version = |ix: NodeIndex| &graph.node(ix).version;
     let name = |ix: NodeIndex| graph.node(ix).version.as_str().to_string();
@@ -118,9 +124,12 @@ pub fn reconcile(
             else {
                 return Err(RolloutError::EmptyCluster);
             };
-            let plan = graph
-                .plan(&PlanRequest::new(name(oldest), Target::Latest).objective(objective))
-                .map_err(|e| node_plan_error(inv, i, e))?;
+            let plan = plan_for(
+                graph,
+                node_risks(i),
+                &PlanRequest::new(name(oldest), Target::Latest).objective(objective),
+            )
+            .map_err(|e| node_plan_error(inv, i, e))?;
             graph.find(&plan.to).unwrap_or(oldest)
         }
     };
@@ -142,8 +151,8 @@ pub fn reconcile(
                 target: name(target),
             });
         }
-        let (path, stages) =
-            segment(graph, start, target, objective).map_err(|e| node_plan_error(inv, i, e))?;
+        let (path, stages) = segment(graph, node_risks(i), start, target, objective)
+            .map_err(|e| node_plan_error(inv, i, e))?;
         work.push(Work {
             start,
             path,
@@ -186,22 +195,23 @@ pub fn reconcile(
             let mut stages = Vec::new();
             let mut from = w.start;
             for &to in waypoints.iter().chain(std::iter::once(&target)) {
-                let (seg, seg_stages) = segment(graph, from, to, objective).map_err(|e| {
-                    let blocked = if needed.contains(&to) {
-                        to
-                    } else {
-                        needed.first().copied().unwrap_or(to)
-                    };
-                    RolloutError::CannotConverge(Box::new(Divergence {
-                        node: node_name(inv, i),
-                        version: name(w.start),
-                        stage: name(blocked),
-                        needed_by: owners.get(&blocked).cloned().unwrap_or_default(),
-                        route: w.path.iter().map(|&ix| name(ix)).collect(),
-                        reason: e.to_string(),
-                        advice: None,
-                    }))
-                })?;
+                let (seg, seg_stages) = segment(graph, node_risks(i), from, to, objective)
+                    .map_err(|e| {
+                        let blocked = if needed.contains(&to) {
+                            to
+                        } else {
+                            needed.first().copied().unwrap_or(to)
+                        };
+                        RolloutError::CannotConverge(Box::new(Divergence {
+                            node: node_name(inv, i),
+                            version: name(w.start),
+                            stage: name(blocked),
+                            needed_by: owners.get(&blocked).cloned().unwrap_or_default(),
+                            route: w.path.iter().map(|&ix| name(ix)).collect(),
+                            reason: e.to_string(),
+                            advice: None,
+                        }))
+                    })?;
                 path.extend(seg.into_iter().skip(1));
                 stages.extend(seg_stages);
                 from = to;
@@ -253,16 +263,32 @@ fn node_name(inv: &Inventory, i: usize) -> String {
     inv.nodes.get(i).map(|n| n.name.clone()).unwrap_or_default()
 }
 
+/// The planner's plan, honouring a node's known risks when it has an assessment.
+fn plan_for(
+    graph: &DepGraph,
+    risks: Option<&Assessment>,
+    request: &PlanRequest,
+) -> Result<Plan, PlanError> {
+    match risks {
+        Some(a) => a.plan(request),
+        None => graph.plan(request),
+    }
+}
+
 /// The planner's route from `from` to `to`: the path and the stages (binary stops, then `to`).
 fn segment(
     graph: &DepGraph,
+    risks: Option<&Assessment>,
     from: NodeIndex,
     to: NodeIndex,
     objective: Objective,
 ) -> Result<(Vec<NodeIndex>, Vec<NodeIndex>), PlanError> {
     let name = |ix: NodeIndex| graph.node(ix).version.as_str().to_string();
-    let plan = graph
-        .plan(&PlanRequest::new(name(from), Target::Version(name(to))).objective(objective))?;
+    let plan = plan_for(
+        graph,
+        risks,
+        &PlanRequest::new(name(from), Target::Version(name(to))).objective(objective),
+    )?;
     let find = |v: &String| graph.find(v);
     let path: Vec<NodeIndex> = plan.path.iter().filter_map(find).collect();
     let mut stages: Vec<NodeIndex> = plan.binary_stops.iter().filter_map(find).collect();
@@ -293,20 +319,28 @@ fn merged_stages(graph: &DepGraph, work: &[Work], selected: &[bool]) -> Vec<Node
 
 /// Maps a planner refusal for node `i` to the rollout's refusal.
 fn node_plan_error(inv: &Inventory, i: usize, e: PlanError) -> RolloutError {
+    let version = || {
+        inv.nodes
+            .get(i)
+            .map(|n| n.version.clone())
+            .unwrap_or_default()
+    };
     match e {
         PlanError::UnknownTarget { to, nearest } => RolloutError::UnknownTarget { to, nearest },
         PlanError::DeprecatedTarget { to, alternatives } => {
             RolloutError::DeprecatedTarget { to, alternatives }
         }
         PlanError::SearchLimit { steps } => RolloutError::SearchLimit { steps },
+        PlanError::NotRecommended { risks, route, .. } => RolloutError::NotRecommended {
+            node: node_name(inv, i),
+            version: version(),
+            risks,
+            route: route.path,
+        },
         other @ (PlanError::NoRoute { .. } | PlanError::UnknownStart { .. }) => {
             RolloutError::NoRoute {
                 node: node_name(inv, i),
-                version: inv
-                    .nodes
-                    .get(i)
-                    .map(|n| n.version.clone())
-                    .unwrap_or_default(),
+                version: version(),
                 reason: other.to_string(),
             }
         }

@@ -36,7 +36,35 @@ pub struct InspectOptions {
     pub chunk_size: u64,
     /// Keys to verify signatures with, and whether a verified signature is required.
     pub trust: TrustPolicy,
+    /// Told how many more bytes of a package were read, as they are (for a progress bar: the
+    /// library never prints).
+    pub progress: Option<Progress>,
 }
+
+/// A callback told how many more bytes were read (see [`InspectOptions::progress`]).
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(u64) + Send + Sync>);
+
+impl Progress {
+    /// Wraps a callback.
+    pub fn new(f: impl Fn(u64) + Send + Sync + 'static) -> Progress {
+        Progress(std::sync::Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl PartialEq for Progress {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Progress {}
 
 impl Default for InspectOptions {
     fn default() -> Self {
@@ -44,6 +72,7 @@ impl Default for InspectOptions {
             verify: true,
             chunk_size: DEFAULT_CHUNK_SIZE,
             trust: TrustPolicy::default(),
+            progress: None,
         }
     }
 }
@@ -454,7 +483,7 @@ pub fn inspect_keep_yaml(
     let stripped = pkg.main().entry(tag::LONGFILESIZES).is_some();
     let seek_plan = match (&deps, &compressor) {
         (Some(target), Ok(Compressor::Xz)) if target.is_regular() && !target.is_ghost() => {
-            std::fs::File::open(path).ok().and_then(|mut f| {
+            crate::input::open_seekable(path).ok().and_then(|mut f| {
                 let index = seek::read_index(&mut f, pkg.headers.payload_offset, file_size).ok()?;
                 (index.blocks.len() > 1).then_some((f, index, target))
             })
@@ -525,12 +554,16 @@ pub fn inspect_keep_yaml(
                 seek::read_file_with_index(&mut f, payload_offset, &index, &wanted)
             })
         });
+        let progress = options.progress.as_ref();
         let read = digest::fan_out(
             &mut reader,
             |b| md5.update(b),
             |b| {
                 if let Some(h) = &mut reader_hasher {
                     h.update(b);
+                }
+                if let Some(p) = progress {
+                    (p.0)(b.len() as u64);
                 }
             },
             consumers,

@@ -32,7 +32,7 @@ pub mod signature;
 pub mod trust;
 
 pub use extract::{Extracted, extract, extract_with};
-pub use inspect::{InspectOptions, PACKAGE_SCHEMA, PackageRecord, inspect, inspect_many};
+pub use inspect::{InspectOptions, PACKAGE_SCHEMA, PackageRecord, Progress, inspect, inspect_many};
 pub use signature::{Keyring, KeyringError};
 pub use trust::TrustPolicy;
 
@@ -406,7 +406,7 @@ fn split_release(release: &str) -> (String, Option<String>) {
 impl Package {
     /// Opens a package and reads its headers; returns it with a reader positioned at the payload.
     pub fn open(path: &Path) -> Result<(Package, BufReader<std::fs::File>), RpmError> {
-        let file = std::fs::File::open(path).map_err(|e| RpmError::io(path, e))?;
+        let file = crate::input::open_seekable(path).map_err(|e| RpmError::io(path, e))?;
         // 64 KiB: below glibc's mmap threshold (128 KiB), so the buffer comes from the heap and is
         // reused from one package to the next instead of being mapped, faulted in and unmapped
         // for each (a third of the CPU time of `inspect --no-verify` over many small packages).
@@ -562,7 +562,7 @@ impl Package {
     /// digest (those present) verify, at least one being present.
     fn whole_file_digests_verify(&self, path: &Path) -> Result<bool, RpmError> {
         use std::io::{Read, Seek, SeekFrom};
-        let mut file = std::fs::File::open(path).map_err(|e| RpmError::io(path, e))?;
+        let mut file = crate::input::open_seekable(path).map_err(|e| RpmError::io(path, e))?;
         file.seek(SeekFrom::Start(self.headers.payload_offset))
             .map_err(|e| RpmError::io(path, e))?;
         let md5_expected = self.signature().bin(tag::SIG_MD5)?.map(digest::hex);

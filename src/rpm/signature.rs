@@ -160,6 +160,10 @@ impl Keyring {
     pub fn load(paths: &[PathBuf]) -> Result<Keyring, KeyringError> {
         let mut ring = Keyring::default();
         for path in paths {
+            if crate::input::is_stdin(path) {
+                ring.add_file(path)?;
+                continue;
+            }
             let meta = std::fs::metadata(path).map_err(|source| KeyringError::Io {
                 path: path.clone(),
                 source,
@@ -207,13 +211,7 @@ impl Keyring {
     }
 
     fn add_file(&mut self, path: &Path) -> Result<(), KeyringError> {
-        let file = std::fs::File::open(path).map_err(|source| KeyringError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let mut bytes = Vec::new();
-        file.take(limits::MAX_KEYRING_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
+        let bytes = crate::input::read_limited(path, limits::MAX_KEYRING_FILE_BYTES as usize)
             .map_err(|source| KeyringError::Io {
                 path: path.to_path_buf(),
                 source,
@@ -811,7 +809,7 @@ pub fn verify_payload_signatures(
 ) -> Result<(), RpmError> {
     use std::io::{Seek, SeekFrom};
     for f in found.iter_mut().filter(|f| f.needs_payload()) {
-        let mut file = std::fs::File::open(path).map_err(|e| RpmError::io(path, e))?;
+        let mut file = crate::input::open_seekable(path).map_err(|e| RpmError::io(path, e))?;
         file.seek(SeekFrom::Start(pkg.main().file_offset()))
             .map_err(|e| RpmError::io(path, e))?;
         f.verify_stream(std::io::BufReader::with_capacity(1 << 20, file));

@@ -1,6 +1,8 @@
 //! A small model of upgrade-dependency documents and an independent brute-force planner, used by
 //! the property and exhaustive tests. It shares nothing with the library's solver: it enumerates every
-//! simple path and applies the README's rules directly.
+//! simple path and applies the README's rules directly. With known risks (issue 17) it takes the
+//! set of not-recommended edges and applies docs/risks.md's planning rule the same way: the best
+//! route avoiding them if there is one, else `not_recommended` when some route exists.
 #![allow(dead_code)]
 
 pub mod external;
@@ -10,6 +12,12 @@ pub mod signing;
 
 /// Runs the real binary from the crate root with `NO_COLOR`: (stdout, exit code).
 pub fn run_cli(args: &[&str]) -> (String, i32) {
+    let (out, _, code) = run_cli_full(args);
+    (out, code)
+}
+
+/// Runs the real binary from the crate root with `NO_COLOR`: (stdout, stderr, exit code).
+pub fn run_cli_full(args: &[&str]) -> (String, String, i32) {
     let out = assert_cmd::Command::cargo_bin("upgrade-planner")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -19,6 +27,89 @@ pub fn run_cli(args: &[&str]) -> (String, i32) {
         .unwrap();
     (
         String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// A rule's position in a lint fixture or report: (rule, line, column).
+pub type Finding = (String, u64, u64);
+
+/// The `# expect: rule line:column` lines of a lint fixture (path from the crate root).
+pub fn expectations(path: &str) -> Vec<Finding> {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("# expect: "))
+        .map(|e| {
+            let (rule, pos) = e.split_once(' ').unwrap();
+            let (line, col) = pos.split_once(':').unwrap();
+            (
+                rule.to_string(),
+                line.parse().unwrap(),
+                col.parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The findings of `rule` in a `lint --format json` report, sorted, each checked to have
+/// `severity` and to be in `file`.
+pub fn findings_of(
+    doc: &serde_json::Value,
+    rule: &str,
+    severity: &str,
+    file: &str,
+) -> Vec<Finding> {
+    let mut found: Vec<Finding> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            assert_eq!(f["severity"], severity, "{file}");
+            assert_eq!(f["file"], file);
+            (
+                rule.to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Runs a bash script (`set -eo pipefail`; `args` are `$1`...) in `dir` with the release binary
+/// on PATH as `upgrade-planner` and `NO_COLOR` set, as a user who installed it would: (stdout then
+/// stderr, exit code). Used to run the documentation's examples as written.
+pub fn sh_with_cli(
+    dir: &std::path::Path,
+    script: &str,
+    args: &[&str],
+    env: &std::collections::HashMap<String, String>,
+) -> (String, i32) {
+    let bin = assert_cmd::cargo::cargo_bin("upgrade-planner");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-eo", "pipefail", "-c", script, "bash"])
+        .args(args)
+        .current_dir(dir)
+        .envs(env)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
         out.status.code().unwrap_or(-1),
     )
 }
@@ -140,19 +231,27 @@ impl Model {
         }
     }
 
-    fn reachable(&self, from: usize) -> Vec<bool> {
+    fn reachable(&self, from: usize, blocked: &[(usize, usize)]) -> Vec<bool> {
         let mut seen = vec![false; self.versions.len()];
         seen[from] = true;
         let mut stack = vec![from];
         while let Some(n) = stack.pop() {
             for &(a, b) in &self.edges {
-                if a == n && a != b && !seen[b] {
+                if a == n && a != b && !seen[b] && !blocked.contains(&(a, b)) {
                     seen[b] = true;
                     stack.push(b);
                 }
             }
         }
         seen
+    }
+
+    /// The newest non-deprecated version `from` reaches without a blocked edge (itself included).
+    fn newest(&self, from: usize, blocked: &[(usize, usize)]) -> Option<usize> {
+        let r = self.reachable(from, blocked);
+        (0..self.versions.len())
+            .rev()
+            .find(|&i| r[i] && !self.deprecated[i])
     }
 
     /// Brute force: `Ok(path)` or `Err(kind)`. `to: None` means `latest`.
@@ -162,16 +261,30 @@ impl Model {
         to: Option<usize>,
         obj: Obj,
     ) -> Result<Vec<usize>, &'static str> {
+        self.brute_force_with_risks(from, to, obj, &[])
+    }
+
+    /// Brute force with the edges in `not_recommended` not recommended (a known risk applies and
+    /// is not accepted): the best route avoiding them; when none exists but some route does,
+    /// `not_recommended`. `latest` is the newest version recommended routes reach, unless they
+    /// reach nothing but the start while some other version is reachable (then the newest of
+    /// all, which gives `not_recommended`).
+    pub fn brute_force_with_risks(
+        &self,
+        from: usize,
+        to: Option<usize>,
+        obj: Obj,
+        not_recommended: &[(usize, usize)],
+    ) -> Result<Vec<usize>, &'static str> {
         let to = match to {
             Some(t) => t,
             None => {
-                let r = self.reachable(from);
-                match (0..self.versions.len())
-                    .rev()
-                    .find(|&i| r[i] && !self.deprecated[i])
-                {
-                    Some(t) => t,
-                    None => return Err("no_route"),
+                let Some(all) = self.newest(from, &[]) else {
+                    return Err("no_route");
+                };
+                match self.newest(from, not_recommended) {
+                    Some(t) if t != from || all == from => t,
+                    _ => all,
                 }
             }
         };
@@ -183,11 +296,71 @@ impl Model {
         }
         let mut best: Best = None;
         let mut path = vec![from];
-        self.enumerate(&mut path, to, obj, &mut best);
-        best.map(|(_, p)| p).ok_or("no_route")
+        self.enumerate(&mut path, to, obj, &mut best, not_recommended);
+        if let Some((_, p)) = best {
+            return Ok(p);
+        }
+        if not_recommended.is_empty() {
+            return Err("no_route");
+        }
+        let mut any: Best = None;
+        self.enumerate(&mut path, to, obj, &mut any, &[]);
+        Err(if any.is_some() {
+            "not_recommended"
+        } else {
+            "no_route"
+        })
     }
 
-    fn enumerate(&self, path: &mut Vec<usize>, to: usize, obj: Obj, best: &mut Best) {
+    /// A risks file (docs/risks.md) with one risk per edge of `applying` (an `Always` rule) and
+    /// one per edge of `not_applying` (a Fact rule on `cluster.safe` that the facts
+    /// [`Model::SAFE_FACTS`] make false), each `from` pattern matching exactly its source name.
+    /// Risk names: `Risk{a}To{b}` and `Safe{a}To{b}` (indices into `versions`).
+    pub fn risks_yaml(
+        &self,
+        applying: &[(usize, usize)],
+        not_applying: &[(usize, usize)],
+    ) -> String {
+        let mut out = String::from("# generated by tests/common/mod.rs\n[]\n");
+        let mut items = Vec::new();
+        for (list, prefix, rules) in [
+            (
+                applying,
+                "Risk",
+                "[{type: SQL, sql: 'select 1'}, {type: Always}]",
+            ),
+            (
+                not_applying,
+                "Safe",
+                "[{type: Fact, fact: cluster.safe, equals: 'no'}, {type: Always}]",
+            ),
+        ] {
+            for &(a, b) in list {
+                items.push(format!(
+                    "- name: {prefix}{a}To{b}\n  to: '{}'\n  from: '{}'\n  url: https://example.invalid/{a}/{b}\n  message: m\n  matching_rules: {rules}\n",
+                    self.versions[b],
+                    regex::escape(&self.versions[a])
+                ));
+            }
+        }
+        if !items.is_empty() {
+            out = String::from("# generated by tests/common/mod.rs\n");
+            out.extend(items);
+        }
+        out
+    }
+
+    /// The facts under which every `Safe…` risk of [`Model::risks_yaml`] does not apply.
+    pub const SAFE_FACTS: &'static str = "cluster: {safe: 'yes'}\n";
+
+    fn enumerate(
+        &self,
+        path: &mut Vec<usize>,
+        to: usize,
+        obj: Obj,
+        best: &mut Best,
+        blocked: &[(usize, usize)],
+    ) {
         let last = *path.last().unwrap();
         if last == to {
             let c = self.cost(path, obj);
@@ -203,14 +376,14 @@ impl Model {
         let mut next: Vec<usize> = self
             .edges
             .iter()
-            .filter(|e| e.0 == last && !path.contains(&e.1))
+            .filter(|e| e.0 == last && !path.contains(&e.1) && !blocked.contains(e))
             .map(|e| e.1)
             .collect();
         next.sort();
         next.dedup();
         for n in next {
             path.push(n);
-            self.enumerate(path, to, obj, best);
+            self.enumerate(path, to, obj, best, blocked);
             path.pop();
         }
     }
