@@ -1,7 +1,10 @@
 //! Loading a 10,000-version dependency file (issue 14: target <= 15 ms), phase by phase, in CPU
 //! time of the measuring thread (the machine is shared: wall time measures the other users too),
 //! beside saphyr-parser, the YAML event parser the loader used for every file before the fast
-//! reader (`src/yaml/fast.rs`) and still uses for anything outside its subset.
+//! reader (`src/yaml/fast.rs`) and still uses for anything outside its subset. The whole load
+//! takes the direct loader (`src/depgraph/direct.rs`, asserted below); the general path's phases
+//! (YAML tree, document, graph), which lint and files outside the direct loader's shape take, are
+//! timed too.
 //!
 //! Run with `cargo bench --bench load` (`LOAD_RUNS=N` for more or fewer runs; default 41). Each
 //! line is the median and minimum over the runs; the load average is printed before and after.
@@ -53,6 +56,10 @@ fn main() {
     // What the benchmark claims: the file loads, into a graph of 10,000 versions.
     let g = DepGraph::from_yaml_str(&src).expect("the generated file loads");
     assert_eq!(g.len(), 10_000, "the loaded graph has 10,000 versions");
+    assert!(
+        upgrade_planner::fuzzing::direct_load_agrees(&src),
+        "the file takes the direct loader, into the general path's graph"
+    );
     assert_eq!(
         yaml::parse(&src).expect("valid"),
         yaml::parse_with_saphyr(&src).expect("valid"),
@@ -91,17 +98,24 @@ fn main() {
             measure(runs, || DepGraph::from_document(&doc)),
         ),
         (
+            "general path: Document::parse + from_document",
+            measure(runs, || {
+                let doc = Document::parse(&src, None).document.expect("valid");
+                DepGraph::from_document(&doc)
+            }),
+        ),
+        (
             "DepGraph::from_yaml_str: the whole load",
             measure(runs, || DepGraph::from_yaml_str(&src)),
         ),
     ];
     println!(
-        "{:<45} {:>10} {:>10} {:>9}",
+        "{:<47} {:>10} {:>10} {:>9}",
         "phase", "median", "min", "× saphyr"
     );
     for (name, (median, min)) in &rows {
         println!(
-            "{name:<45} {:>7.2} ms {:>7.2} ms {:>8.2}×",
+            "{name:<47} {:>7.2} ms {:>7.2} ms {:>8.2}×",
             median.as_secs_f64() * 1e3,
             min.as_secs_f64() * 1e3,
             median.as_secs_f64() / saphyr_events.0.as_secs_f64()

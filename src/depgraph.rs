@@ -17,6 +17,9 @@ use petgraph::visit::EdgeRef;
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+mod direct;
+pub(crate) use direct::check_direct_load;
 use thiserror::Error;
 
 /// The keys an entry may have. Anything else is ignored by the planner (and flagged by `lint`).
@@ -773,6 +776,9 @@ impl DepGraph {
         src: &str,
         scheme: Option<VersionScheme>,
     ) -> Result<DepGraph, LoadError> {
+        if let Some(g) = direct::load(src, scheme) {
+            return Ok(g);
+        }
         let parsed = Document::parse(src, scheme);
         Self::from_parsed(parsed, None)
     }
@@ -780,6 +786,9 @@ impl DepGraph {
     /// Loads and validates a document from a file.
     pub fn from_path(path: &Path, scheme: Option<VersionScheme>) -> Result<DepGraph, LoadError> {
         let src = read_yaml_file(path)?;
+        if let Some(g) = direct::load(&src, scheme) {
+            return Ok(g);
+        }
         Self::from_parsed(Document::parse(&src, scheme), Some(path))
     }
 

@@ -826,6 +826,7 @@ mod tests {
             };
             read += 1;
             let accepted = check_fast_path(&src);
+            crate::depgraph::check_direct_load(&src);
             // The real upgrade-dependency files are all in the subset.
             if i < real && path.to_string_lossy().contains("oceanbase") {
                 assert!(accepted, "{} left the fast path", path.display());
@@ -969,7 +970,9 @@ mod tests {
             };
             spec.seed = seed | 1;
             let src = if flow { generate_flow(&spec) } else { generate(&spec) };
-            check_fast_path(&mutate(&src, &edits));
+            let src = mutate(&src, &edits);
+            check_fast_path(&src);
+            crate::depgraph::check_direct_load(&src);
         }
 
         /// Small documents built line by line from indentation, `- `, keys, values (plain,
@@ -1000,6 +1003,7 @@ mod tests {
                 src.push('\n');
             }
             check_fast_path(&src);
+            crate::depgraph::check_direct_load(&src);
         }
 
         /// The snippets alone, in any order.
@@ -1009,6 +1013,7 @@ mod tests {
         ) {
             let src: String = parts.iter().map(|&i| SNIPPETS[i]).collect();
             check_fast_path(&src);
+            crate::depgraph::check_direct_load(&src);
         }
     }
 }
