@@ -13,7 +13,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle as RawStyle, Span as RawSpan};
 use std::collections::HashMap;
 use thiserror::Error;
 
-mod fast;
+pub(crate) mod fast;
 
 /// How a scalar was written in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -27,6 +27,7 @@ use super::{Barrier, Condition, DepGraph, VersionNode};
 use crate::limits;
 use crate::planner::search::RouteIndex;
 use crate::version::{Version, VersionScheme};
+use crate::yaml::fast::{has_control_bytes, has_special_chars};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::ops::Range;
 
@@ -75,12 +76,7 @@ pub(super) fn load(src: &str, scheme: Option<VersionScheme>) -> Option<DepGraph>
     if scheme.is_some_and(|s| s != VersionScheme::OceanBase) || src.len() > limits::MAX_YAML_BYTES {
         return None;
     }
-    let bytes = src.as_bytes();
-    if bytes.chunks(256).any(|c| {
-        c.iter().fold(false, |bad, &b| {
-            bad | ((b < 0x20) & (b != b'\n')) | (b == 0x7f)
-        })
-    }) {
+    if has_control_bytes(src.as_bytes()) {
         return None;
     }
     let mut texts: Vec<&str> = Vec::new();
@@ -90,22 +86,7 @@ pub(super) fn load(src: &str, scheme: Option<VersionScheme>) -> Option<DepGraph>
     // The YAML tree's node count, kept well below the limit the general path enforces.
     let mut nodes = 1usize;
     for line in src.split('\n') {
-        // Characters YAML (or saphyr) treats specially, even in comments: C1 controls, NEL, line
-        // and paragraph separators, byte-order marks and non-characters.
-        if !line.is_ascii()
-            && line.chars().any(|c| {
-                matches!(
-                    c,
-                    '\u{80}'
-                        ..='\u{9f}'
-                            | '\u{2028}'
-                            | '\u{2029}'
-                            | '\u{feff}'
-                            | '\u{fffe}'
-                            | '\u{ffff}'
-                )
-            })
-        {
+        if has_special_chars(line) {
             return None;
         }
         let indent = line.bytes().take_while(|&b| b == b' ').count();

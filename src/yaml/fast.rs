@@ -33,18 +33,35 @@ use super::{Node, Scalar, ScalarStyle, Value};
 use crate::diagnostic::{Position, Span};
 use crate::limits;
 
+/// Whether `bytes` hold a byte the fast readers never read: tabs, carriage returns and every other
+/// control character but the line feed. Checked in chunks so that the compiler can test many
+/// bytes at once.
+pub(crate) fn has_control_bytes(bytes: &[u8]) -> bool {
+    bytes.chunks(256).any(|chunk| {
+        chunk.iter().fold(false, |bad, &b| {
+            bad | ((b < 0x20) & (b != b'\n')) | (b == 0x7f)
+        })
+    })
+}
+
+/// Whether `text` holds a character YAML (or saphyr) treats specially, even in a comment: C1
+/// controls, NEL, line and paragraph separators, byte-order marks and non-characters.
+pub(crate) fn has_special_chars(text: &str) -> bool {
+    !text.is_ascii()
+        && text.chars().any(|c| {
+            matches!(
+                c,
+                '\u{80}'
+                    ..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            )
+        })
+}
+
 /// Reads `src` if it is in the subset (see the module documentation); `None` otherwise, and for
 /// an empty document.
 pub(super) fn parse(src: &str) -> Option<Node> {
     let bytes = src.as_bytes();
-    // Bytes the subset never holds: tabs, carriage returns and every other control character.
-    // Checked in chunks so that the compiler can test many bytes at once.
-    let control = |chunk: &[u8]| {
-        chunk.iter().fold(false, |bad, &b| {
-            bad | ((b < 0x20) & (b != b'\n')) | (b == 0x7f)
-        })
-    };
-    if bytes.chunks(256).any(control) {
+    if has_control_bytes(bytes) {
         return None;
     }
     let mut reader = Reader::new(src);
@@ -343,18 +360,7 @@ impl<'a> Reader<'a> {
             // Characters YAML (or saphyr) treats specially: C1 controls, NEL, line and paragraph
             // separators, byte-order marks and non-characters.
             let text = self.src.get(start..end)?;
-            if text.chars().any(|c| {
-                matches!(
-                    c,
-                    '\u{80}'
-                        ..='\u{9f}'
-                            | '\u{2028}'
-                            | '\u{2029}'
-                            | '\u{feff}'
-                            | '\u{fffe}'
-                            | '\u{ffff}'
-                )
-            }) {
+            if has_special_chars(text) {
                 return None;
             }
         }
