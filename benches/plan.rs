@@ -18,6 +18,10 @@ use upgrade_planner::{DepGraph, Objective, PlanRequest};
 fn plans(c: &mut Criterion) {
     for case in queries::cases() {
         let name = &case.name;
+        // What the load benchmark claims: the text loads into the graph the queries run on.
+        let loaded = DepGraph::from_yaml_str(&case.src).expect("benchmarked files load");
+        assert_eq!(loaded.len(), case.graph.len(), "{name}");
+        assert_eq!(case.graph.len(), case.versions, "{name}");
         c.bench_function(&format!("load {name}"), |b| {
             b.iter(|| DepGraph::from_yaml_str(black_box(&case.src)))
         });

@@ -17,6 +17,29 @@ CORPUS = ROOT / "fuzz" / "corpus"
 MAX_SEED = 16 * 1024  # keep the corpus small: no seed file above 16 KiB
 
 
+# Hand-written seeds for `yaml_fast`: each sits on an edge of the fast reader's subset (see
+# src/yaml/fast.rs), in or just out of it.
+YAML_EDGES = [
+    "- version: 4.0.0.0\n  can_be_upgraded_to:\n  - 4.0.0.1\n  - '4.0.0.2'\n",
+    "- version: 4.0.0.0\n  can_be_upgraded_to:\n    - 4.0.0.1\n  deprecated:\n",
+    "- version: \"4.0\\\"x\"   # c\n  require_from_binary: {value: true, when_come_from: [4.0]}\n",
+    "a:\n  b:\n    c: [x, [y, {z: w}], 'q''r']\nd: e # f\n",
+    "- - a\n  - b\n- c: d\n  e:\n",
+    "- v: 版本 # é\n  w: 'é'\n",
+    "- a\n-\n- b\n",
+    "a: b\n  c: d\n",
+    "- a: |\n    x\n",
+    "- &x a\n- *x\n",
+    "a: b:c\nd: -1\n",
+    "- [a, b,]\n- {a: b, c: d}\n",
+    "- version: 4.0.0.0\r\n",
+    "\t- a\n",
+    "key: 'multi\n  line'\n",
+    "---\n- a\n",
+    "- a # c\n# d\n\n- b\n",
+]
+
+
 def put(target, name, data):
     if len(data) > MAX_SEED:
         return
@@ -74,6 +97,12 @@ def main():
     # Tiny hand-made payload seeds: an empty archive (trailer only) in newc form.
     trailer = b"070701" + b"0" * 8 * 11 + b"0000000B" + b"0" * 8 + b"TRAILER!!!\0"
     put("rpm_payload", "newc-trailer-only.cpio", trailer + b"\0" * (-len(trailer) % 4))
+    # yaml_fast (fast YAML reader vs saphyr): real files, block fixtures, and the subset's edges.
+    copy_glob("yaml_fast", "data-", "data/*.yml")
+    copy_glob("yaml_fast", "plan-", "tests/fixtures/plan/*.yml")
+    copy_glob("yaml_fast", "rollout-", "tests/fixtures/rollout/*.yml")
+    for i, text in enumerate(YAML_EDGES):
+        put("yaml_fast", "edge-%02d.yml" % i, text.encode())
     shutil.rmtree(CORPUS / "__pycache__", ignore_errors=True)
 
 

@@ -10,13 +10,16 @@
 use crate::diagnostic::{Diagnostic, Span};
 use crate::limits;
 use crate::planner::search::RouteIndex;
-use crate::version::{Version, VersionScheme};
+use crate::version::{Version, VersionKey, VersionScheme};
 use crate::yaml::{self, Node, Scalar, ScalarStyle, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+mod direct;
+pub(crate) use direct::check_direct_load;
 use thiserror::Error;
 
 /// The keys an entry may have. Anything else is ignored by the planner (and flagged by `lint`).
@@ -178,15 +181,14 @@ impl Document {
                 diagnostics: diags,
             };
         };
-        let Value::Sequence(items) = &root.value else {
+        // The tree is consumed: its strings move into the document instead of being copied.
+        let (root_span, root_kind) = (root.span, root.kind_name());
+        let Value::Sequence(items) = root.value else {
             diags.push(
                 Diagnostic::error(
                     "schema",
-                    Some(root.span),
-                    format!(
-                        "the document must be a list of entries, found {}",
-                        root.kind_name()
-                    ),
+                    Some(root_span),
+                    format!("the document must be a list of entries, found {root_kind}"),
                 )
                 .with_hint("write each version as `- version: A.B.C.D` at the top level"),
             );
@@ -197,27 +199,42 @@ impl Document {
         };
         if items.is_empty() {
             diags.push(
-                Diagnostic::error("schema", Some(root.span), "the list of versions is empty")
+                Diagnostic::error("schema", Some(root_span), "the list of versions is empty")
                     .with_hint(
                         "an upgrade-dependency file is a list of `- version: A.B.C.D` entries",
                     ),
             );
         }
-        let scheme = scheme.unwrap_or_else(|| {
-            let mut texts = Vec::new();
-            collect_version_texts(items, &mut texts);
-            VersionScheme::detect(texts.iter().map(String::as_str))
-        });
-        let mut entries = Vec::new();
+        // `checked`: every `version` and `can_be_upgraded_to` text is already known to be valid
+        // (detection found them all valid OceanBase versions, the common case), so they are not
+        // checked again entry by entry.
+        let (scheme, checked) = match scheme {
+            Some(scheme) => (scheme, false),
+            None => {
+                let mut texts = Vec::new();
+                collect_version_texts(&items, &mut texts);
+                if texts
+                    .iter()
+                    .all(|t| Version::validate(t, VersionScheme::OceanBase).is_ok())
+                {
+                    (VersionScheme::OceanBase, true)
+                } else {
+                    (VersionScheme::detect(texts.iter().copied()), false)
+                }
+            }
+        };
+        let mut entries = Vec::with_capacity(items.len());
+        let mut unknown_seen = foldhash::HashMap::default();
         for item in items {
-            if let Some(entry) = read_entry(item, scheme, &mut diags) {
+            if let Some(entry) = read_entry(item, scheme, checked, &mut unknown_seen, &mut diags) {
                 entries.push(entry);
             }
         }
         // Duplicate versions: the second occurrence, pointing at the first.
-        let mut seen: foldhash::HashMap<Version, Span> = foldhash::HashMap::default();
+        let mut seen: foldhash::HashMap<VersionKey, Span> = foldhash::HashMap::default();
+        seen.reserve(entries.len());
         for entry in &entries {
-            let Ok(v) = Version::parse(&entry.version.text, scheme) else {
+            let Ok(v) = Version::key_of(&entry.version.text, scheme) else {
                 continue;
             };
             if let Some(first) = seen.get(&v) {
@@ -242,7 +259,7 @@ impl Document {
 }
 
 /// Gathers every scalar that should be a version, for scheme detection.
-fn collect_version_texts(items: &[Node], out: &mut Vec<String>) {
+fn collect_version_texts<'a>(items: &'a [Node], out: &mut Vec<&'a str>) {
     for item in items {
         let Value::Mapping(map) = &item.value else {
             continue;
@@ -250,10 +267,10 @@ fn collect_version_texts(items: &[Node], out: &mut Vec<String>) {
         for (k, v) in map {
             let key = k.as_scalar().map(|s| s.text.as_str());
             match (key, &v.value) {
-                (Some("version"), Value::Scalar(s)) if !s.is_null() => out.push(s.text.clone()),
+                (Some("version"), Value::Scalar(s)) if !s.is_null() => out.push(&s.text),
                 (Some("can_be_upgraded_to"), Value::Sequence(list)) => out.extend(
                     list.iter()
-                        .filter_map(|n| n.as_scalar().map(|s| s.text.clone())),
+                        .filter_map(|n| n.as_scalar().map(|s| s.text.as_str())),
                 ),
                 _ => {}
             }
@@ -261,25 +278,86 @@ fn collect_version_texts(items: &[Node], out: &mut Vec<String>) {
     }
 }
 
-fn read_entry(item: &Node, scheme: VersionScheme, diags: &mut Vec<Diagnostic>) -> Option<Entry> {
-    let Value::Mapping(map) = &item.value else {
+/// The keys of one entry already read, for the "appears twice" check: the format's keys in a
+/// fixed table; other keys are the entry's `unknown_keys`, looked up in a list while it is short
+/// and in `many` (a map shared by all entries, cleared for each) once it is not, so an entry with
+/// thousands of keys is still read in linear time.
+struct SeenKeys<'m> {
+    known: [Option<Span>; KNOWN_KEYS.len()],
+    many: &'m mut foldhash::HashMap<String, Span>,
+}
+
+/// Past this many unknown keys in one entry, they are looked up in a map.
+const FEW_UNKNOWN_KEYS: usize = 8;
+
+impl SeenKeys<'_> {
+    /// Where `key` was first written in this entry, if it was.
+    fn first(&self, key: &str, unknown: &[(String, Span)]) -> Option<Span> {
+        match KNOWN_KEYS.iter().position(|&k| k == key) {
+            Some(i) => self.known.get(i).copied().flatten(),
+            None if unknown.len() <= FEW_UNKNOWN_KEYS => unknown
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|&(_, span)| span),
+            None => self.many.get(key).copied(),
+        }
+    }
+
+    /// Records a key of the format.
+    fn known(&mut self, key: &str, span: Span) {
+        if let Some(slot) = KNOWN_KEYS
+            .iter()
+            .position(|&k| k == key)
+            .and_then(|i| self.known.get_mut(i))
+        {
+            *slot = Some(span);
+        }
+    }
+
+    /// Records an unknown key, which the caller then pushes to `unknown`.
+    fn unknown(&mut self, key: &str, span: Span, unknown: &[(String, Span)]) {
+        if unknown.len() == FEW_UNKNOWN_KEYS {
+            self.many.extend(unknown.iter().cloned());
+        }
+        if unknown.len() >= FEW_UNKNOWN_KEYS {
+            self.many.insert(key.to_string(), span);
+        }
+    }
+}
+
+fn read_entry(
+    item: Node,
+    scheme: VersionScheme,
+    checked: bool,
+    unknown_seen: &mut foldhash::HashMap<String, Span>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Entry> {
+    let (item_span, item_kind) = (item.span, item.kind_name());
+    let Value::Mapping(map) = item.value else {
         diags.push(
             Diagnostic::error(
                 "schema",
-                Some(item.span),
-                format!("each entry must be a mapping, found {}", item.kind_name()),
+                Some(item_span),
+                format!("each entry must be a mapping, found {item_kind}"),
             )
             .with_hint("write the entry as `- version: A.B.C.D`"),
         );
         return None;
     };
-    let mut seen_keys: HashMap<&str, Span> = HashMap::new();
+    if !unknown_seen.is_empty() {
+        // A fresh map rather than `clear`, which would cost the capacity a hostile entry left.
+        *unknown_seen = foldhash::HashMap::default();
+    }
+    let mut seen_keys = SeenKeys {
+        known: [None; KNOWN_KEYS.len()],
+        many: unknown_seen,
+    };
     let mut version = None;
     let mut upgrades_to = Vec::new();
     let mut deprecated = false;
     let mut deprecated_span = None;
     let mut rfb = None;
-    let mut unknown_keys = Vec::new();
+    let mut unknown_keys: Vec<(String, Span)> = Vec::new();
     for (k, v) in map {
         let Some(key) = k.as_scalar().filter(|s| !s.is_null()) else {
             diags.push(Diagnostic::error(
@@ -290,72 +368,88 @@ fn read_entry(item: &Node, scheme: VersionScheme, diags: &mut Vec<Diagnostic>) -
             continue;
         };
         let key_text = key.text.as_str();
-        if let Some(first) = seen_keys.get(key_text) {
+        if let Some(first) = seen_keys.first(key_text, &unknown_keys) {
             diags.push(
                 Diagnostic::error(
                     "schema",
                     Some(k.span),
                     format!("key `{key_text}` appears twice in one entry"),
                 )
-                .with_related(*first, "first written here"),
+                .with_related(first, "first written here"),
             );
             continue;
         }
-        seen_keys.insert(key_text, k.span);
         match key_text {
-            "version" => match v.as_scalar().filter(|s| !s.is_null()) {
-                Some(s) => {
-                    let sv = source_version(s, v.span);
-                    check_version(&sv, scheme, "version", diags);
-                    version = Some(sv);
-                }
-                None => diags.push(Diagnostic::error(
-                    "schema",
-                    Some(v.span),
-                    format!(
-                        "`version` must be a version string, found {}",
-                        v.kind_name()
-                    ),
-                )),
-            },
-            "can_be_upgraded_to" => {
-                upgrades_to = read_version_list(v, scheme, "can_be_upgraded_to", diags);
-            }
-            "deprecated" => match v.as_scalar() {
-                Some(s) if s.is_null() => {}
-                Some(s) => match s.as_bool() {
-                    Some(b) => {
-                        deprecated = b;
-                        deprecated_span = Some(v.span);
+            "version" => {
+                seen_keys.known(key_text, k.span);
+                let v_span = v.span;
+                let v_kind = v.kind_name();
+                match scalar_of(v).filter(|s| !s.is_null()) {
+                    Some(s) => {
+                        let sv = source_version(s, v_span);
+                        if !checked {
+                            check_version(&sv, scheme, "version", diags);
+                        }
+                        version = Some(sv);
                     }
-                    None => diags.push(
-                        Diagnostic::error(
-                            "schema",
-                            Some(v.span),
-                            format!("`deprecated` must be true or false, found `{}`", s.text),
-                        )
-                        .with_hint("write `deprecated: true` or `deprecated: false`"),
-                    ),
-                },
-                None => diags.push(Diagnostic::error(
-                    "schema",
-                    Some(v.span),
-                    format!(
-                        "`deprecated` must be true or false, found {}",
-                        v.kind_name()
-                    ),
-                )),
-            },
-            "require_from_binary" => rfb = read_rfb(v, scheme, diags),
-            other => unknown_keys.push((other.to_string(), k.span)),
+                    None => diags.push(Diagnostic::error(
+                        "schema",
+                        Some(v_span),
+                        format!("`version` must be a version string, found {v_kind}"),
+                    )),
+                }
+            }
+            "can_be_upgraded_to" => {
+                seen_keys.known(key_text, k.span);
+                upgrades_to = read_version_list(v, scheme, checked, "can_be_upgraded_to", diags);
+            }
+            "deprecated" => {
+                seen_keys.known(key_text, k.span);
+                match v.as_scalar() {
+                    Some(s) if s.is_null() => {}
+                    Some(s) => match s.as_bool() {
+                        Some(b) => {
+                            deprecated = b;
+                            deprecated_span = Some(v.span);
+                        }
+                        None => diags.push(
+                            Diagnostic::error(
+                                "schema",
+                                Some(v.span),
+                                format!("`deprecated` must be true or false, found `{}`", s.text),
+                            )
+                            .with_hint("write `deprecated: true` or `deprecated: false`"),
+                        ),
+                    },
+                    None => diags.push(Diagnostic::error(
+                        "schema",
+                        Some(v.span),
+                        format!(
+                            "`deprecated` must be true or false, found {}",
+                            v.kind_name()
+                        ),
+                    )),
+                }
+            }
+            "require_from_binary" => {
+                seen_keys.known(key_text, k.span);
+                rfb = read_rfb(v, scheme, diags);
+            }
+            _ => {
+                seen_keys.unknown(key_text, k.span, &unknown_keys);
+                let Value::Scalar(key) = k.value else {
+                    continue;
+                };
+                unknown_keys.push((key.text, k.span));
+            }
         }
     }
     let Some(version) = version else {
-        if !seen_keys.contains_key("version") {
+        if seen_keys.known.first().is_none_or(Option::is_none) {
             diags.push(
                 Diagnostic::error(
                     "schema",
-                    Some(item.span),
+                    Some(item_span),
                     "entry has no `version` key".to_string(),
                 )
                 .with_hint("every entry starts with `- version: A.B.C.D`"),
@@ -365,7 +459,7 @@ fn read_entry(item: &Node, scheme: VersionScheme, diags: &mut Vec<Diagnostic>) -
     };
     Some(Entry {
         version,
-        span: item.span,
+        span: item_span,
         upgrades_to,
         deprecated,
         deprecated_span,
@@ -374,12 +468,20 @@ fn read_entry(item: &Node, scheme: VersionScheme, diags: &mut Vec<Diagnostic>) -
     })
 }
 
-fn source_version(s: &Scalar, span: Span) -> SourceVersion {
+/// The scalar a node holds, taken out of it.
+fn scalar_of(node: Node) -> Option<Scalar> {
+    match node.value {
+        Value::Scalar(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn source_version(s: Scalar, span: Span) -> SourceVersion {
     SourceVersion {
-        text: s.text.clone(),
-        span,
-        style: s.style,
         number_like: s.is_number_like(),
+        style: s.style,
+        text: s.text,
+        span,
     }
 }
 
@@ -389,7 +491,7 @@ fn check_version(
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if let Err(e) = Version::parse(&sv.text, scheme) {
+    if let Err(e) = Version::validate(&sv.text, scheme) {
         diags.push(
             Diagnostic::error("invalid-version", Some(sv.span), format!("{what}: {e}")).with_hint(
                 match scheme {
@@ -405,27 +507,33 @@ fn check_version(
     }
 }
 
+/// Reads a list of versions; `checked`: its texts are known to be valid already.
 fn read_version_list(
-    v: &Node,
+    v: Node,
     scheme: VersionScheme,
+    checked: bool,
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<SourceVersion> {
-    match &v.value {
+    let (span, kind) = (v.span, v.kind_name());
+    match v.value {
         Value::Scalar(s) if s.is_null() => Vec::new(),
         Value::Sequence(list) => {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(list.len());
             for n in list {
-                match n.as_scalar().filter(|s| !s.is_null()) {
+                let (n_span, n_kind) = (n.span, n.kind_name());
+                match scalar_of(n).filter(|s| !s.is_null()) {
                     Some(s) => {
-                        let sv = source_version(s, n.span);
-                        check_version(&sv, scheme, what, diags);
+                        let sv = source_version(s, n_span);
+                        if !checked {
+                            check_version(&sv, scheme, what, diags);
+                        }
                         out.push(sv);
                     }
                     None => diags.push(Diagnostic::error(
                         "schema",
-                        Some(n.span),
-                        format!("`{what}` entries must be versions, found {}", n.kind_name()),
+                        Some(n_span),
+                        format!("`{what}` entries must be versions, found {n_kind}"),
                     )),
                 }
             }
@@ -435,11 +543,8 @@ fn read_version_list(
             diags.push(
                 Diagnostic::error(
                     "schema",
-                    Some(v.span),
-                    format!(
-                        "`{what}` must be a list of versions, found {}",
-                        v.kind_name()
-                    ),
+                    Some(span),
+                    format!("`{what}` must be a list of versions, found {kind}"),
                 )
                 .with_hint(format!(
                     "write `{what}: [A.B.C.D]` or one `- A.B.C.D` per line"
@@ -451,7 +556,7 @@ fn read_version_list(
 }
 
 fn read_rfb(
-    v: &Node,
+    v: Node,
     scheme: VersionScheme,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RequireFromBinary> {
@@ -465,29 +570,30 @@ fn read_rfb(
             .with_hint("write `require_from_binary: true` or `{value: true, when_come_from: [A.B.C.D]}`"),
         );
     };
-    match &v.value {
+    let span = v.span;
+    match v.value {
         Value::Scalar(s) if s.is_null() => None,
         Value::Scalar(s) => match s.as_bool() {
             Some(value) => Some(RequireFromBinary {
                 value,
                 condition: Condition::Always,
-                span: v.span,
+                span,
                 condition_span: None,
                 value_written: true,
             }),
             None => {
-                wrong_shape(diags, v.span, format!("`{}`", s.text));
+                wrong_shape(diags, span, format!("`{}`", s.text));
                 None
             }
         },
         Value::Sequence(_) => {
-            wrong_shape(diags, v.span, "a list".into());
+            wrong_shape(diags, span, "a list".into());
             None
         }
         Value::Mapping(map) => {
             let mut value = None;
-            let mut come_from: Option<(Vec<SourceVersion>, Span)> = None;
-            let mut upgraded_to: Option<(Vec<SourceVersion>, Span)> = None;
+            let mut come_from: Option<(Span, Vec<SourceVersion>)> = None;
+            let mut upgraded_to: Option<(Span, Vec<SourceVersion>)> = None;
             let mut ok = true;
             for (k, val) in map {
                 match k.as_scalar().map(|s| s.text.as_str()) {
@@ -520,14 +626,14 @@ fn read_rfb(
                         if val.as_scalar().is_some_and(Scalar::is_null) => {}
                     Some("when_come_from") => {
                         come_from = Some((
-                            read_version_list(val, scheme, "when_come_from", diags),
                             val.span,
+                            read_version_list(val, scheme, false, "when_come_from", diags),
                         ));
                     }
                     Some("when_upgraded_to") => {
                         upgraded_to = Some((
-                            read_version_list(val, scheme, "when_upgraded_to", diags),
                             val.span,
+                            read_version_list(val, scheme, false, "when_upgraded_to", diags),
                         ));
                     }
                     other => {
@@ -560,7 +666,7 @@ fn read_rfb(
             let value_written = value.is_some();
             let value = value.unwrap_or(false);
             let (condition, condition_span) = match (come_from, upgraded_to) {
-                (Some(_), Some((_, span))) => {
+                (Some(_), Some((span, _))) => {
                     diags.push(
                         Diagnostic::error(
                             "barrier-conditions-conflict",
@@ -571,14 +677,14 @@ fn read_rfb(
                     );
                     return None;
                 }
-                (Some((list, span)), None) => (Condition::ComeFrom(list), Some(span)),
-                (None, Some((list, span))) => (Condition::UpgradedTo(list), Some(span)),
+                (Some((span, list)), None) => (Condition::ComeFrom(list), Some(span)),
+                (None, Some((span, list))) => (Condition::UpgradedTo(list), Some(span)),
                 (None, None) => (Condition::Always, None),
             };
             ok.then_some(RequireFromBinary {
                 value,
                 condition,
-                span: v.span,
+                span,
                 condition_span,
                 value_written,
             })
@@ -670,6 +776,9 @@ impl DepGraph {
         src: &str,
         scheme: Option<VersionScheme>,
     ) -> Result<DepGraph, LoadError> {
+        if let Some(g) = direct::load(src, scheme) {
+            return Ok(g);
+        }
         let parsed = Document::parse(src, scheme);
         Self::from_parsed(parsed, None)
     }
@@ -677,6 +786,9 @@ impl DepGraph {
     /// Loads and validates a document from a file.
     pub fn from_path(path: &Path, scheme: Option<VersionScheme>) -> Result<DepGraph, LoadError> {
         let src = read_yaml_file(path)?;
+        if let Some(g) = direct::load(&src, scheme) {
+            return Ok(g);
+        }
         Self::from_parsed(Document::parse(&src, scheme), Some(path))
     }
 
@@ -717,12 +829,21 @@ impl DepGraph {
                 None
             }
         };
+        // Each entry's node (a repeated version: the first entry's), and every version text
+        // already resolved to a node: a text seen before needs no parsing (the same text always
+        // parses to the same version); a new text is parsed and looked up by version (`4.01` is
+        // node `4.1`).
+        let mut entry_nodes: Vec<Option<NodeIndex>> = Vec::with_capacity(doc.entries.len());
+        let mut by_text: foldhash::HashMap<&str, NodeIndex> = foldhash::HashMap::default();
+        by_text.reserve(doc.entries.len());
         // Declared versions first, in file order, then implicit ones in order of appearance.
         for entry in &doc.entries {
             let Some(v) = parse(&entry.version, &mut diags) else {
+                entry_nodes.push(None);
                 continue;
             };
-            if g.index.contains_key(&v) {
+            if let Some(&first) = g.index.get(&v) {
+                entry_nodes.push(Some(first));
                 diags.push(Diagnostic::error(
                     "duplicate-version",
                     Some(entry.version.span),
@@ -743,33 +864,39 @@ impl DepGraph {
                 }
                 _ => None,
             };
-            g.add_node(VersionNode {
+            let ix = g.add_node(VersionNode {
                 version: v,
                 deprecated: entry.deprecated,
                 declared: true,
                 barrier,
             });
+            entry_nodes.push(Some(ix));
+            by_text.insert(&entry.version.text, ix);
         }
         let mut edges = 0usize;
-        for entry in &doc.entries {
-            let Ok(from) = Version::parse(&entry.version.text, scheme) else {
-                continue;
-            };
-            let Some(&from_ix) = g.index.get(&from) else {
+        for (entry, from_ix) in doc.entries.iter().zip(entry_nodes) {
+            let Some(from_ix) = from_ix else {
                 continue;
             };
             for target in &entry.upgrades_to {
-                let Some(to) = parse(target, &mut diags) else {
-                    continue;
-                };
-                let to_ix = match g.index.get(&to) {
+                let to_ix = match by_text.get(target.text.as_str()) {
                     Some(&ix) => ix,
-                    None => g.add_node(VersionNode {
-                        version: to,
-                        deprecated: false,
-                        declared: false,
-                        barrier: None,
-                    }),
+                    None => {
+                        let Some(to) = parse(target, &mut diags) else {
+                            continue;
+                        };
+                        let ix = match g.index.get(&to) {
+                            Some(&ix) => ix,
+                            None => g.add_node(VersionNode {
+                                version: to,
+                                deprecated: false,
+                                declared: false,
+                                barrier: None,
+                            }),
+                        };
+                        by_text.insert(&target.text, ix);
+                        ix
+                    }
                 };
                 if to_ix == from_ix || g.graph.find_edge(from_ix, to_ix).is_some() {
                     continue;

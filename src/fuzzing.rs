@@ -12,6 +12,9 @@ pub fn deps_plan(data: &[u8]) {
     let Ok(src) = std::str::from_utf8(data) else {
         return;
     };
+    // The direct loader (the common shape, straight to the graph) must build the general path's
+    // graph whenever it takes an input.
+    crate::depgraph::check_direct_load(src);
     let Ok(graph) = DepGraph::from_yaml_str(src) else {
         return;
     };
@@ -116,11 +119,30 @@ pub fn lint(data: &[u8]) {
     crate::lint::fuzz_entry(data);
 }
 
+/// Differential: whenever the hand-written fast YAML reader (`yaml::fast`) reads bytes, its tree
+/// must be exactly the one saphyr-parser's events give (same nodes, texts, styles and spans); and
+/// whenever the direct loader (`depgraph::direct`) loads them, its graph must be the general
+/// path's. Panics on any difference.
+pub fn yaml_fast(data: &[u8]) {
+    let Ok(src) = std::str::from_utf8(data) else {
+        return;
+    };
+    crate::yaml::check_fast_path(src);
+    crate::depgraph::check_direct_load(src);
+}
+
 /// Reads bytes as a known-risks file; when valid, binds it to a small graph and plans, lists
 /// targets and exports the Cincinnati graph with it, with and without facts and acceptances; lints
 /// it too (delegates to [`crate::risks::fuzz_entry`]).
 pub fn risks(data: &[u8]) {
     crate::risks::fuzz_entry(data);
+}
+
+/// Whether the direct loader (`depgraph::direct`, the common shape of dependency files read
+/// straight into the graph) takes `src`; when it does, its graph is checked against the general
+/// path's (panics on any difference). For benchmarks that claim to measure it.
+pub fn direct_load_agrees(src: &str) -> bool {
+    crate::depgraph::check_direct_load(src)
 }
 
 /// A fuzz entry point: takes any bytes, returns normally, panics only on a bug.
@@ -139,5 +161,6 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("inventory", inventory),
     ("lint", lint),
     ("firmware", firmware),
+    ("yaml_fast", yaml_fast),
     ("risks", risks),
 ];

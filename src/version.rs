@@ -42,7 +42,7 @@ impl VersionScheme {
             versions
                 .clone()
                 .into_iter()
-                .all(|v| Version::parse(v, scheme).is_ok())
+                .all(|v| Version::validate(v, scheme).is_ok())
         };
         if all(VersionScheme::OceanBase) || !all(VersionScheme::SemVer) {
             VersionScheme::OceanBase
@@ -89,46 +89,174 @@ enum Number {
 }
 
 impl Number {
-    fn parse(digits: &str) -> Option<Number> {
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    /// Reads decimal digits in one pass; `None` when empty or when any byte is not a digit.
+    #[inline]
+    fn parse(digits: &[u8]) -> Option<Number> {
+        if digits.is_empty() {
             return None;
         }
-        let trimmed = digits.trim_start_matches('0');
-        if trimmed.len() <= 19 {
-            // At most 19 digits always fits in a u64; "" (all zeros) is 0.
-            Some(Number::Small(trimmed.parse().unwrap_or(0)))
+        if digits.len() <= 19 {
+            // Fits a u64 whatever the leading zeros: the common case, one multiply per digit.
+            let mut value = 0u64;
+            for &b in digits {
+                let d = b.wrapping_sub(b'0');
+                if d > 9 {
+                    return None;
+                }
+                value = value * 10 + u64::from(d);
+            }
+            return Some(Number::Small(value));
+        }
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let first = digits
+            .iter()
+            .position(|&b| b != b'0')
+            .unwrap_or(digits.len());
+        let significant = digits.get(first..).unwrap_or_default();
+        if significant.len() <= 19 {
+            Number::parse(significant)
         } else {
-            Some(Number::Big(trimmed.to_string()))
+            Some(Number::Big(
+                String::from_utf8_lossy(significant).into_owned(),
+            ))
         }
     }
-    fn zero() -> Number {
-        Number::Small(0)
+
+    fn as_num(&self) -> Num<'_> {
+        match self {
+            Number::Small(n) => Num::Small(*n),
+            Number::Big(s) => Num::Big(s),
+        }
     }
 }
 
-impl Ord for Number {
+/// A borrowed [`Number`], for comparing components wherever they are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Num<'a> {
+    Small(u64),
+    Big(&'a str),
+}
+
+impl Ord for Num<'_> {
     fn cmp(&self, other: &Self) -> Ordering {
         match (self, other) {
-            (Number::Small(a), Number::Small(b)) => a.cmp(b),
-            (Number::Small(_), Number::Big(_)) => Ordering::Less,
-            (Number::Big(_), Number::Small(_)) => Ordering::Greater,
-            (Number::Big(a), Number::Big(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+            (Num::Small(a), Num::Small(b)) => a.cmp(b),
+            (Num::Small(_), Num::Big(_)) => Ordering::Less,
+            (Num::Big(_), Num::Small(_)) => Ordering::Greater,
+            (Num::Big(a), Num::Big(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
         }
     }
 }
-impl PartialOrd for Number {
+impl PartialOrd for Num<'_> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
+/// Components stored inline (no allocation) when a version has at most this many, all below 20
+/// digits: every real version.
+const INLINE_PARTS: usize = 6;
+
+/// The numeric components of an OceanBase version. Normalised (`Inline` exactly when there are at
+/// most [`INLINE_PARTS`] components and all are small; unused slots are 0), so that derived
+/// equality and hashing are numeric equality of the component lists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Parts {
+    Inline { len: u8, nums: [u64; INLINE_PARTS] },
+    Heap(Box<[Number]>),
+}
+
+impl Parts {
+    fn len(&self) -> usize {
+        match self {
+            Parts::Inline { len, .. } => usize::from(*len),
+            Parts::Heap(parts) => parts.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<Num<'_>> {
+        match self {
+            Parts::Inline { len, nums } if i < usize::from(*len) => {
+                nums.get(i).map(|&n| Num::Small(n))
+            }
+            Parts::Inline { .. } => None,
+            Parts::Heap(parts) => parts.get(i).map(Number::as_num),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
-    OceanBase {
-        parts: Vec<Number>,
-        build: Option<Number>,
-    },
+    OceanBase { parts: Parts, build: Option<Number> },
     SemVer(semver::Version),
+}
+
+/// A version's parsed form alone (see [`Version::key_of`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct VersionKey(Key);
+
+/// Reads the OceanBase form (`A.B.C.D` or `A.B.C.D-BUILD`) with a byte loop (no allocation for a
+/// real version); the error is the reason, checked in the order users see them: the build first,
+/// then each component.
+fn parse_oceanbase(text: &str) -> Result<Key, String> {
+    let bytes = text.as_bytes();
+    let (base, build) = match bytes.iter().position(|&b| b == b'-') {
+        Some(i) => (
+            bytes.get(..i).unwrap_or_default(),
+            Some(bytes.get(i + 1..).unwrap_or_default()),
+        ),
+        None => (bytes, None),
+    };
+    let build = match build {
+        None => None,
+        Some(b) => Some(
+            Number::parse(b)
+                .ok_or_else(|| "the build after `-` must be decimal digits".to_string())?,
+        ),
+    };
+    let mut nums = [0u64; INLINE_PARTS];
+    let mut len = 0usize;
+    let mut heap: Option<Vec<Number>> = None;
+    for part in base.split(|&b| b == b'.') {
+        if len == limits::MAX_VERSION_COMPONENTS {
+            return Err(format!(
+                "more than {} components",
+                limits::MAX_VERSION_COMPONENTS
+            ));
+        }
+        let number = Number::parse(part)
+            .ok_or_else(|| "expected dot-separated decimal numbers such as 4.2.1.0".to_string())?;
+        match (&mut heap, number) {
+            (None, Number::Small(n)) if len < INLINE_PARTS => {
+                if let Some(slot) = nums.get_mut(len) {
+                    *slot = n;
+                }
+            }
+            (None, number) => {
+                let mut all: Vec<Number> = nums
+                    .get(..len)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&n| Number::Small(n))
+                    .collect();
+                all.push(number);
+                heap = Some(all);
+            }
+            (Some(all), number) => all.push(number),
+        }
+        len += 1;
+    }
+    let parts = match heap {
+        Some(all) => Parts::Heap(all.into_boxed_slice()),
+        // `len` is at most INLINE_PARTS here.
+        None => Parts::Inline {
+            len: len as u8,
+            nums,
+        },
+    };
+    Ok(Key::OceanBase { parts, build })
 }
 
 /// A version as written in an upgrade-dependency file, with its parsed form for ordering.
@@ -156,58 +284,23 @@ pub struct Version {
 impl Version {
     /// Parses `text` with the given scheme. Surrounding white space is not allowed.
     pub fn parse(text: &str, scheme: VersionScheme) -> Result<Version, VersionError> {
-        let fail = |reason: &str| VersionError {
-            text: shorten(text),
-            scheme: match scheme {
-                VersionScheme::OceanBase => "OceanBase (A.B.C.D or A.B.C.D-BUILD)",
-                VersionScheme::SemVer => "SemVer",
-            },
-            reason: reason.to_string(),
-        };
-        if text.len() > limits::MAX_VERSION_LEN {
-            return Err(fail(&format!(
-                "longer than {} bytes",
-                limits::MAX_VERSION_LEN
-            )));
-        }
-        if text.is_empty() {
-            return Err(fail("it is empty"));
-        }
-        let key = match scheme {
-            VersionScheme::OceanBase => {
-                let (base, build) = match text.split_once('-') {
-                    Some((b, build)) => (b, Some(build)),
-                    None => (text, None),
-                };
-                let build = match build {
-                    None => None,
-                    Some(b) => Some(
-                        Number::parse(b)
-                            .ok_or_else(|| fail("the build after `-` must be decimal digits"))?,
-                    ),
-                };
-                let mut parts = Vec::new();
-                for part in base.split('.') {
-                    if parts.len() == limits::MAX_VERSION_COMPONENTS {
-                        return Err(fail(&format!(
-                            "more than {} components",
-                            limits::MAX_VERSION_COMPONENTS
-                        )));
-                    }
-                    parts.push(Number::parse(part).ok_or_else(|| {
-                        fail("expected dot-separated decimal numbers such as 4.2.1.0")
-                    })?);
-                }
-                Key::OceanBase { parts, build }
-            }
-            VersionScheme::SemVer => {
-                Key::SemVer(semver::Version::parse(text).map_err(|e| fail(&e.to_string()))?)
-            }
-        };
         Ok(Version {
+            key: parse_key(text, scheme)?,
             text: text.to_string(),
-            key,
         })
+    }
+
+    /// Checks that `text` is a version of the given scheme, with the error [`Version::parse`]
+    /// would give, without building the version (nothing is allocated for a valid OceanBase
+    /// version).
+    pub fn validate(text: &str, scheme: VersionScheme) -> Result<(), VersionError> {
+        parse_key(text, scheme).map(|_| ())
+    }
+
+    /// The parsed form of `text` without the text: two keys are equal exactly when the versions
+    /// are (`4.01` and `4.1`), so versions can be told apart without copying their text.
+    pub(crate) fn key_of(text: &str, scheme: VersionScheme) -> Result<VersionKey, VersionError> {
+        parse_key(text, scheme).map(VersionKey)
     }
 
     /// The version exactly as written in the source.
@@ -304,6 +397,33 @@ impl Version {
     }
 }
 
+/// The parsed form of `text` (everything [`Version::parse`] does except keeping the text).
+fn parse_key(text: &str, scheme: VersionScheme) -> Result<Key, VersionError> {
+    let fail = |reason: String| VersionError {
+        text: shorten(text),
+        scheme: match scheme {
+            VersionScheme::OceanBase => "OceanBase (A.B.C.D or A.B.C.D-BUILD)",
+            VersionScheme::SemVer => "SemVer",
+        },
+        reason,
+    };
+    if text.len() > limits::MAX_VERSION_LEN {
+        return Err(fail(format!(
+            "longer than {} bytes",
+            limits::MAX_VERSION_LEN
+        )));
+    }
+    if text.is_empty() {
+        return Err(fail("it is empty".to_string()));
+    }
+    match scheme {
+        VersionScheme::OceanBase => parse_oceanbase(text).map_err(fail),
+        VersionScheme::SemVer => semver::Version::parse(text)
+            .map(Key::SemVer)
+            .map_err(|e| fail(e.to_string())),
+    }
+}
+
 fn shorten(text: &str) -> String {
     const MAX: usize = 64;
     if text.len() <= MAX {
@@ -341,12 +461,11 @@ impl Ord for Version {
                     build: bb,
                 },
             ) => {
-                let zero = Number::zero();
                 let n = a.len().max(b.len());
                 for i in 0..n {
-                    let x = a.get(i).unwrap_or(&zero);
-                    let y = b.get(i).unwrap_or(&zero);
-                    match x.cmp(y) {
+                    let x = a.get(i).unwrap_or(Num::Small(0));
+                    let y = b.get(i).unwrap_or(Num::Small(0));
+                    match x.cmp(&y) {
                         Ordering::Equal => {}
                         o => return o,
                     }
@@ -355,7 +474,7 @@ impl Ord for Version {
                     (None, None) => Ordering::Equal,
                     (Some(_), None) => Ordering::Less,
                     (None, Some(_)) => Ordering::Greater,
-                    (Some(x), Some(y)) => x.cmp(y),
+                    (Some(x), Some(y)) => x.as_num().cmp(&y.as_num()),
                 };
                 build_order.then_with(|| a.len().cmp(&b.len()))
             }
@@ -493,5 +612,92 @@ mod tests {
             let _ = Version::parse(&s, VersionScheme::OceanBase);
             let _ = Version::parse(&s, VersionScheme::SemVer);
         }
+
+        /// Components stored inline (up to six, below 20 digits) and on the heap (more, or
+        /// longer) order, compare and hash as the documented rule says, checked against a
+        /// reference that keeps every component as a digit string.
+        #[test]
+        fn inline_and_heap_components_agree_with_a_reference(
+            a in "0?[0-9]{1,21}(\\.0?[0-9]{1,21}){0,8}(-[0-9]{1,21})?",
+            b in "0?[0-9]{1,21}(\\.0?[0-9]{1,21}){0,8}(-[0-9]{1,21})?",
+        ) {
+            use std::hash::BuildHasher;
+            fn num(s: &str) -> (usize, String) {
+                let t = s.trim_start_matches('0');
+                (t.len(), t.to_string())
+            }
+            /// A component as (significant digits, digits): ordered as the numbers are.
+            type Digits = (usize, String);
+            // (components, build) as comparable digit strings.
+            fn reference(s: &str) -> (Vec<Digits>, Option<Digits>) {
+                let (base, build) = match s.split_once('-') {
+                    Some((b, n)) => (b, Some(num(n))),
+                    None => (s, None),
+                };
+                (base.split('.').map(num).collect(), build)
+            }
+            fn cmp_ref(x: &str, y: &str) -> Ordering {
+                let ((xp, xb), (yp, yb)) = (reference(x), reference(y));
+                let zero = (0, String::new());
+                for i in 0..xp.len().max(yp.len()) {
+                    let o = xp.get(i).unwrap_or(&zero).cmp(yp.get(i).unwrap_or(&zero));
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                let builds = match (&xb, &yb) {
+                    (None, None) => Ordering::Equal,
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (Some(p), Some(q)) => p.cmp(q),
+                };
+                builds.then(xp.len().cmp(&yp.len()))
+            }
+            let (x, y) = (ob(&a), ob(&b));
+            prop_assert_eq!(x.cmp(&y), cmp_ref(&a, &b));
+            prop_assert_eq!(x == y, reference(&a) == reference(&b));
+            if x == y {
+                let h = foldhash::fast::FixedState::with_seed(7);
+                prop_assert_eq!(h.hash_one(&x), h.hash_one(&y));
+            }
+            prop_assert_eq!(x.as_str(), a.as_str());
+            prop_assert!(Version::validate(&a, VersionScheme::OceanBase).is_ok());
+        }
+
+        /// `validate` fails exactly when `parse` does, with the same error.
+        #[test]
+        fn validate_agrees_with_parse(s in "[0-9.\\-a]{0,12}|\\PC{0,20}") {
+            for scheme in [VersionScheme::OceanBase, VersionScheme::SemVer] {
+                prop_assert_eq!(
+                    Version::validate(&s, scheme),
+                    Version::parse(&s, scheme).map(|_| ())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn errors_keep_their_order_and_wording() {
+        let reason = |s: &str| {
+            Version::parse(s, VersionScheme::OceanBase)
+                .unwrap_err()
+                .reason
+        };
+        let many = vec!["1"; 33].join(".");
+        assert_eq!(reason(&many), "more than 32 components");
+        assert_eq!(
+            reason(&format!("{many}-x")),
+            "the build after `-` must be decimal digits"
+        );
+        assert_eq!(
+            reason("1.x.1-2"),
+            "expected dot-separated decimal numbers such as 4.2.1.0"
+        );
+        // An invalid component before the 33rd is reported first.
+        assert_eq!(
+            reason(&format!("x.{many}")),
+            "expected dot-separated decimal numbers such as 4.2.1.0"
+        );
+        assert!(Version::parse(&vec!["1"; 32].join("."), VersionScheme::OceanBase).is_ok());
     }
 }

@@ -13,6 +13,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle as RawStyle, Span as RawSpan};
 use std::collections::HashMap;
 use thiserror::Error;
 
+pub(crate) mod fast;
+
 /// How a scalar was written in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScalarStyle {
@@ -319,6 +321,35 @@ enum Frame {
 /// # Ok::<(), upgrade_planner::yaml::YamlError>(())
 /// ```
 pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
+    check_size(src)?;
+    // The subset real files are written in is read by hand (`fast`: saphyr-parser alone takes
+    // longer than the whole load's budget); anything else, and every error, comes from saphyr.
+    if let Some(root) = fast::parse(src) {
+        return Ok(Some(root));
+    }
+    parse_with_saphyr(src)
+}
+
+/// Checks, for the differential fuzz target and tests, that the hand-written reader gives exactly
+/// the tree saphyr's events give whenever it accepts `src`; panics on any difference. Returns
+/// whether it accepted `src`.
+pub(crate) fn check_fast_path(src: &str) -> bool {
+    if check_size(src).is_err() {
+        return false;
+    }
+    let Some(fast) = fast::parse(src) else {
+        return false;
+    };
+    let events = parse_with_saphyr(src);
+    assert_eq!(
+        Ok(Some(&fast)),
+        events.as_ref().map(Option::as_ref),
+        "the fast YAML reader and saphyr disagree on {src:?}"
+    );
+    true
+}
+
+fn check_size(src: &str) -> Result<(), YamlError> {
     if src.len() > limits::MAX_YAML_BYTES {
         return Err(YamlError {
             message: format!(
@@ -330,6 +361,14 @@ pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
             kind: YamlErrorKind::TooLarge,
         });
     }
+    Ok(())
+}
+
+/// Parses with saphyr-parser's events alone, never the hand-written reader: what [`parse`] does
+/// for every input outside the fast reader's subset, and the reference that reader is checked
+/// against (and benchmarked against: `cargo bench --bench load`).
+pub fn parse_with_saphyr(src: &str) -> Result<Option<Node>, YamlError> {
+    check_size(src)?;
     let mut index = LineIndex::new(src);
     // A document that is one flow collection (`[...]`, `{...}`: JSON, or YAML written on one line)
     // is read as `--- [...]`. Without the explicit start the parser holds the collection's first

@@ -80,6 +80,14 @@ fn every_benchmarked_query_is_a_route() {
     // error), and the `no_route` query must be that refusal.
     for case in queries::cases() {
         let name = &case.name;
+        // The load benchmark's text loads into the graph of the size the case names (10,000
+        // versions for the 10k load target).
+        let loaded = DepGraph::from_yaml_str(&case.src).unwrap();
+        assert_eq!(
+            (loaded.len(), case.graph.len()),
+            (case.versions, case.versions),
+            "{name}"
+        );
         for objective in [Objective::Hops, Objective::Stops] {
             for (label, to) in &case.routes {
                 let req = PlanRequest::new(case.from.clone(), to.clone()).objective(objective);

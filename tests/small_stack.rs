@@ -86,7 +86,7 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     ];
     deps.extend(yaml_nesting());
     match target {
-        "deps_plan" | "lint" => deps,
+        "deps_plan" | "lint" | "yaml_fast" => deps,
         "version" => vec![
             ("longest version".into(), vec![b'9'; MAX_VERSION_LEN]),
             (

@@ -14,6 +14,8 @@ pub struct Case {
     pub src: String,
     /// The loaded graph.
     pub graph: DepGraph,
+    /// How many versions the loaded graph has (generated: the spec's count).
+    pub versions: usize,
     /// The start of every query.
     pub from: String,
     /// Queries that must plan a route: (label, target).
@@ -33,6 +35,7 @@ fn generated(name: &str, spec: SynthSpec, no_route: bool) -> Case {
         name: name.to_string(),
         src,
         graph,
+        versions: n,
         from: version_name(0, &spec),
         routes: vec![
             ("latest", Target::Latest),
@@ -49,13 +52,14 @@ fn generated(name: &str, spec: SynthSpec, no_route: bool) -> Case {
     }
 }
 
-fn real(file: &str, one_hop: &str, newest: &str) -> Case {
+fn real(file: &str, versions: usize, one_hop: &str, newest: &str) -> Case {
     let src = std::fs::read_to_string(file).expect("data file");
     let graph = DepGraph::from_yaml_str(&src).expect("valid");
     Case {
         name: file.trim_start_matches("data/").to_string(),
         src,
         graph,
+        versions,
         from: "4.0.0.0".into(),
         routes: vec![
             ("latest", Target::Latest),
@@ -74,7 +78,12 @@ pub fn cases() -> Vec<Case> {
         generated("generated 10k", SynthSpec::new(10_000), true),
         generated("conditioned 2.5k", SynthSpec::conditioned(2_500), true),
         generated("cyclic 2k", SynthSpec::cyclic(2_000), false),
-        real("data/seed-oceanbase-ce-4.2.1.1.yml", "4.1.0.0", "4.3.0.0"),
-        real("data/oceanbase-master.yml", "4.1.0.0", "4.3.0.0"),
+        real(
+            "data/seed-oceanbase-ce-4.2.1.1.yml",
+            11,
+            "4.1.0.0",
+            "4.3.0.0",
+        ),
+        real("data/oceanbase-master.yml", 12, "4.1.0.0", "4.3.0.0"),
     ]
 }
