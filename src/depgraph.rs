@@ -885,15 +885,7 @@ impl DepGraph {
                         let Some(to) = parse(target, &mut diags) else {
                             continue;
                         };
-                        let ix = match g.index.get(&to) {
-                            Some(&ix) => ix,
-                            None => g.add_node(VersionNode {
-                                version: to,
-                                deprecated: false,
-                                declared: false,
-                                barrier: None,
-                            }),
-                        };
+                        let ix = g.node_or_implicit(to);
                         by_text.insert(&target.text, ix);
                         ix
                     }
@@ -941,6 +933,20 @@ impl DepGraph {
             .iter()
             .map(|c| c.iter().map(|&i| NodeIndex::new(i as usize)).collect())
             .collect()
+    }
+
+    /// The node of `v`, added as an implicit version (no entry of its own: it only appears as
+    /// an upgrade target) when the graph does not have it yet.
+    fn node_or_implicit(&mut self, v: Version) -> NodeIndex {
+        match self.index.get(&v) {
+            Some(&ix) => ix,
+            None => self.add_node(VersionNode {
+                version: v,
+                deprecated: false,
+                declared: false,
+                barrier: None,
+            }),
+        }
     }
 
     fn add_node(&mut self, node: VersionNode) -> NodeIndex {

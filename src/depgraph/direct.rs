@@ -459,16 +459,7 @@ fn build(entries: &[RawEntry<'_>], texts: &[&str]) -> Option<DepGraph> {
             let to_ix = match by_text.get(target) {
                 Some(&ix) => ix,
                 None => {
-                    let to = parse(target)?;
-                    let ix = match g.index.get(&to) {
-                        Some(&ix) => ix,
-                        None => g.add_node(VersionNode {
-                            version: to,
-                            deprecated: false,
-                            declared: false,
-                            barrier: None,
-                        }),
-                    };
+                    let ix = g.node_or_implicit(parse(target)?);
                     by_text.insert(target, ix);
                     ix
                 }
