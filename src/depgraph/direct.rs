@@ -19,7 +19,8 @@
 //! `deprecated: B`, and `require_from_binary:` with `B`, a one-line flow mapping
 //! `{value: B, when_come_from: [V]}`, or a block mapping at column 4 (`value: B` and at most one
 //! of `when_come_from: [...]` / `when_upgraded_to: [...]`, flow lists). `V` is a plain scalar of
-//! digits, dots and dashes that is a valid OceanBase version; `B` is `true`/`false` (also
+//! digits, dots and dashes that is a valid OceanBase version, or the same in single or double
+//! quotes (`yaml.safe_dump` quotes number-like strings: `'4.0'`); `B` is `true`/`false` (also
 //! capitalised or upper case). A value may be followed by a comment. The scheme must be
 //! OceanBase (detected or given). Anything else falls back.
 
@@ -339,10 +340,8 @@ impl<'a> Cursor<'a> {
 
     /// A version token, which must end at a flow indicator or a space.
     fn version(&mut self) -> Option<&'a str> {
-        let token = self.run(version_byte);
-        if !token.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-            return None;
-        }
+        let (token, len) = version_token(self.s.get(self.at..)?)?;
+        self.at += len;
         matches!(self.peek(), Some(b' ' | b',' | b']' | b'}')).then_some(token)
     }
 
@@ -584,6 +583,23 @@ fn version_byte(b: u8) -> bool {
     b.is_ascii_digit() || b == b'.' || b == b'-'
 }
 
+/// The version token at the start of `t` and how many bytes it takes: plain (digits, dots and
+/// dashes, starting with a digit), or the same in single or double quotes (as `yaml.safe_dump`
+/// writes number-like strings: `'4.0'`), whose text is then what is inside the quotes.
+fn version_token(t: &str) -> Option<(&str, usize)> {
+    let quote = t.bytes().next().filter(|&b| b == b'\'' || b == b'"');
+    let body = t.get(usize::from(quote.is_some())..)?;
+    let len = body.bytes().take_while(|&b| version_byte(b)).count();
+    let token = body.get(..len)?;
+    if !token.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    match quote {
+        None => Some((token, len)),
+        Some(q) => (body.as_bytes().get(len) == Some(&q)).then_some((token, len + 2)),
+    }
+}
+
 /// A version token after `:` or `-`: at least one space, the token, then only spaces and a
 /// comment.
 fn scalar_to_end(s: &str) -> Option<&str> {
@@ -591,12 +607,8 @@ fn scalar_to_end(s: &str) -> Option<&str> {
         return None;
     }
     let t = s.trim_start_matches(' ');
-    let len = t.bytes().take_while(|&b| version_byte(b)).count();
-    let token = t.get(..len)?;
+    let (token, len) = version_token(t)?;
     let after = t.get(len..)?;
-    if !token.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        return None;
-    }
     if after.is_empty() || (after.starts_with(' ') && is_end(after)) {
         Some(token)
     } else {
@@ -621,11 +633,9 @@ fn flow_list<'a>(s: &'a str, texts: &mut Vec<&'a str>) -> Option<Range<usize>> {
         return Some(start..start);
     }
     for item in inner.split(',') {
-        let token = item.trim_matches(' ');
-        if token.is_empty()
-            || !token.bytes().all(version_byte)
-            || !token.as_bytes().first().is_some_and(u8::is_ascii_digit)
-        {
+        let item = item.trim_matches(' ');
+        let (token, len) = version_token(item)?;
+        if len != item.len() {
             return None;
         }
         texts.push(token);
@@ -711,8 +721,13 @@ mod tests {
     #[test]
     fn real_files_take_the_direct_path_and_agree() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for name in ["seed-oceanbase-ce-4.2.1.1.yml", "oceanbase-master.yml"] {
-            let src = std::fs::read_to_string(root.join("data").join(name)).expect("bundled file");
+        for name in [
+            "data/seed-oceanbase-ce-4.2.1.1.yml",
+            "data/oceanbase-master.yml",
+            // Written by yaml.safe_dump: every version quoted.
+            "tests/fixtures/plan/stops-search-limit.yml",
+        ] {
+            let src = std::fs::read_to_string(root.join(name)).expect("bundled file");
             assert!(check_direct_load(&src), "{name} left the direct path");
         }
     }
@@ -723,10 +738,15 @@ mod tests {
                    - version: 1.1.0.0\n  can_be_upgraded_to: [ 1.2.0.0 ,1.3.0.0 ] # c\n  deprecated: True\n\
                    - version: 1.2.0.0\n  can_be_upgraded_to:\n      - 1.3.0.0\n  require_from_binary:\n    value: TRUE\n    # c\n    when_come_from: [1.0.0.0]\n\
                    - version: 1.3.0.0\n  require_from_binary: {value: true, when_upgraded_to: []}\n  can_be_upgraded_to: []\n\
-                   - version: 1.4.0.0-1\n  require_from_binary: false\n";
+                   - version: 1.4.0.0-1\n  require_from_binary: false\n\
+                   - version: '1.5'\n  can_be_upgraded_to: [\"1.6\", '1.7']\n  require_from_binary: {value: true, when_come_from: ['1.5']}\n";
         assert!(check_direct_load(src));
         let g = load(src, None).expect("direct");
-        assert_eq!(g.len(), 5);
+        assert_eq!(g.len(), 8);
+        assert_eq!(
+            g.find("1.7").map(|ix| g.node(ix).version.as_str()),
+            Some("1.7")
+        );
         let barrier = g.node(g.find("1.2.0.0").expect("node")).barrier.clone();
         assert!(matches!(barrier, Some(Condition::ComeFrom(l)) if l.len() == 1));
     }
@@ -736,7 +756,6 @@ mod tests {
         for src in [
             "",
             "# only a comment\n",
-            "- version: '1.0'\n",
             "- version: 1.0\n  can_be_upgraded_to: [1.1]\n  color: red\n",
             "- version: 1.0\n  deprecated: yes\n",
             "- version: 1.0\n  deprecated:\n",
@@ -773,6 +792,13 @@ mod tests {
             "[{version: 1.0, require_from_binary: {value: true, when_come_from: [1.0], x: 1}}]",
             "[{version: 1.0, deprecated: on}]",
             " [{version: 1.0}]",
+            "- version: '1.0\n",
+            "- version: '1.0\"\n",
+            "- version: ''\n",
+            "- version: '1.0'#c\n",
+            "- version: 1.0\n  can_be_upgraded_to: ['1.1' x]\n",
+            "[{version: '1.0}]",
+            "[{version: \"1.0\"x}]",
         ] {
             assert!(load(src, None).is_none(), "{src:?} took the direct path");
             check_direct_load(src);
@@ -783,7 +809,7 @@ mod tests {
 
     /// The lines the direct loader reads, and near misses, with versions from a small set so that
     /// repeats, implicit versions, self-edges and cycles occur.
-    pub(super) fn line() -> impl Strategy<Value = String> {
+    fn line() -> impl Strategy<Value = String> {
         let v = prop::sample::select(vec![
             "1.0",
             "1.1",
@@ -794,6 +820,9 @@ mod tests {
             "1.x",
             "-1",
             "1..2",
+            "'1.0'",
+            "\"1.1\"",
+            "'1.2",
         ]);
         let list =
             prop::collection::vec(v.clone(), 0..4).prop_map(|l| format!("[{}]", l.join(", ")));
@@ -830,11 +859,12 @@ mod tests {
     /// invalid ones), as lines.
     fn entry() -> impl Strategy<Value = Vec<String>> {
         let v = prop_oneof![
-            20 => (1u8..4, 0u8..12, prop::option::of(0u8..3)).prop_map(|(a, b, build)| match build {
-                Some(n) => format!("{a}.{b}.0.0-{n}"),
-                None => format!("{a}.{b}"),
-            }),
-            1 => prop::sample::select(vec!["1.01", "1.x", "2", "01.1"]).prop_map(String::from),
+            20 => (1u8..4, 0u8..12, prop::option::of(0u8..3), prop::sample::select(vec!["", "", "'", "\""]))
+                .prop_map(|(a, b, build, q)| match build {
+                    Some(n) => format!("{q}{a}.{b}.0.0-{n}{q}"),
+                    None => format!("{q}{a}.{b}{q}"),
+                }),
+            1 => prop::sample::select(vec!["1.01", "1.x", "2", "01.1", "'1.1", "'1.2\"", "''"]).prop_map(String::from),
         ];
         let list =
             prop::collection::vec(v.clone(), 0..4).prop_map(|l| format!("[{}]", l.join(", ")));
@@ -916,8 +946,9 @@ mod tests {
     /// one line, with near misses among the values.
     fn flow_document() -> impl Strategy<Value = String> {
         let v = prop_oneof![
-            20 => (1u8..4, 0u8..12).prop_map(|(a, b)| format!("{a}.{b}")),
-            1 => prop::sample::select(vec!["1.01", "1.x", "2", "-1"]).prop_map(String::from),
+            20 => (1u8..4, 0u8..12, prop::sample::select(vec!["", "", "'", "\""]))
+                .prop_map(|(a, b, q)| format!("{q}{a}.{b}{q}")),
+            1 => prop::sample::select(vec!["1.01", "1.x", "2", "-1", "'1.1", "\"1.2"]).prop_map(String::from),
         ];
         let list =
             prop::collection::vec(v.clone(), 0..4).prop_map(|l| format!("[{}]", l.join(", ")));
