@@ -776,20 +776,25 @@ impl DepGraph {
         src: &str,
         scheme: Option<VersionScheme>,
     ) -> Result<DepGraph, LoadError> {
-        if let Some(g) = direct::load(src, scheme) {
-            return Ok(g);
-        }
-        let parsed = Document::parse(src, scheme);
-        Self::from_parsed(parsed, None)
+        Self::from_text(src, scheme, None)
     }
 
     /// Loads and validates a document from a file.
     pub fn from_path(path: &Path, scheme: Option<VersionScheme>) -> Result<DepGraph, LoadError> {
-        let src = read_yaml_file(path)?;
-        if let Some(g) = direct::load(&src, scheme) {
-            return Ok(g);
+        Self::from_text(&read_yaml_file(path)?, scheme, Some(path))
+    }
+
+    /// The direct loader when the text has its shape and loads cleanly, the general path (which
+    /// gives every diagnostic) otherwise.
+    fn from_text(
+        src: &str,
+        scheme: Option<VersionScheme>,
+        file: Option<&Path>,
+    ) -> Result<DepGraph, LoadError> {
+        match direct::load(src, scheme) {
+            Some(g) => Ok(g),
+            None => Self::from_parsed(Document::parse(src, scheme), file),
         }
-        Self::from_parsed(Document::parse(&src, scheme), Some(path))
     }
 
     fn from_parsed(parsed: ParsedDocument, file: Option<&Path>) -> Result<DepGraph, LoadError> {
